@@ -1,0 +1,173 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/commonground/commonground/geo/postgis"
+)
+
+// config is every setting of the binary, read from environment variables.
+type config struct {
+	DatabaseURL       string
+	Addr              string
+	LogLevel          slog.Level
+	DBMaxConns        int32
+	StatementTimeout  time.Duration
+	HandlerTimeout    time.Duration
+	WriteTimeout      time.Duration
+	ReadHeaderTimeout time.Duration
+	ReadTimeout       time.Duration
+	IdleTimeout       time.Duration
+	DrainDelay        time.Duration
+	ShutdownTimeout   time.Duration
+	StartupTimeout    time.Duration
+	MaxBodyBytes      int64
+	MigrateOnStart    bool
+}
+
+// setting is one environment variable: its name, default and parser.
+type setting struct {
+	name, def, help string
+	parse           func(string) error
+}
+
+// settings lists the environment variables in the order the README
+// documents them.
+func (c *config) settings() []setting {
+	return []setting{
+		{"DATABASE_URL", "postgres://commonground:commonground@localhost:5432/commonground?sslmode=disable",
+			"PostgreSQL URL or DSN", str(&c.DatabaseURL)},
+		{"COMMONGROUND_ADDR", ":8080", "listen address", str(&c.Addr)},
+		{"COMMONGROUND_LOG_LEVEL", "info", "debug, info, warn or error", logLevel(&c.LogLevel)},
+		{"COMMONGROUND_DB_MAX_CONNS", "8", "database pool size", int32Range(&c.DBMaxConns, 1, 1000)},
+		{"COMMONGROUND_STATEMENT_TIMEOUT", "5s", "PostgreSQL statement_timeout", duration(&c.StatementTimeout)},
+		{"COMMONGROUND_HANDLER_TIMEOUT", "10s", "deadline of each request", duration(&c.HandlerTimeout)},
+		{"COMMONGROUND_WRITE_TIMEOUT", "15s", "HTTP server write timeout", duration(&c.WriteTimeout)},
+		{"COMMONGROUND_READ_HEADER_TIMEOUT", "5s", "HTTP server read-header timeout", duration(&c.ReadHeaderTimeout)},
+		{"COMMONGROUND_READ_TIMEOUT", "30s", "HTTP server read timeout (whole request)", duration(&c.ReadTimeout)},
+		{"COMMONGROUND_IDLE_TIMEOUT", "120s", "keep-alive idle timeout", duration(&c.IdleTimeout)},
+		{"COMMONGROUND_DRAIN_DELAY", "2s", "on SIGTERM/SIGINT, how long /readyz says 503 before the listener closes", durationOrZero(&c.DrainDelay)},
+		{"COMMONGROUND_SHUTDOWN_TIMEOUT", "20s", "how long in-flight requests may take to finish on shutdown", duration(&c.ShutdownTimeout)},
+		{"COMMONGROUND_STARTUP_TIMEOUT", "30s", "how long start-up waits for the database", duration(&c.StartupTimeout)},
+		{"COMMONGROUND_MAX_BODY_BYTES", "10485760", "request body cap in bytes", int64Range(&c.MaxBodyBytes, 1, 1<<30)},
+		{"COMMONGROUND_MIGRATE_ON_START", "true", "apply pending migrations when serve starts", boolean(&c.MigrateOnStart)},
+	}
+}
+
+// loadConfig reads the settings through getenv, applying defaults, and checks
+// them. Its error is one line naming the variable at fault.
+func loadConfig(getenv func(string) string) (config, error) {
+	var c config
+	for _, s := range c.settings() {
+		v := strings.TrimSpace(getenv(s.name))
+		if v == "" {
+			v = s.def
+		}
+		if err := s.parse(v); err != nil {
+			return c, fmt.Errorf("config: %s=%q: %v", s.name, v, err)
+		}
+	}
+	return c, c.check()
+}
+
+// check enforces the timeout ladder: the database gives up before the
+// handler, and the handler before the server stops writing.
+func (c config) check() error {
+	if c.StatementTimeout >= c.HandlerTimeout {
+		return fmt.Errorf("config: COMMONGROUND_STATEMENT_TIMEOUT (%s) must be shorter than COMMONGROUND_HANDLER_TIMEOUT (%s)", c.StatementTimeout, c.HandlerTimeout)
+	}
+	if c.HandlerTimeout >= c.WriteTimeout {
+		return fmt.Errorf("config: COMMONGROUND_HANDLER_TIMEOUT (%s) must be shorter than COMMONGROUND_WRITE_TIMEOUT (%s)", c.HandlerTimeout, c.WriteTimeout)
+	}
+	if _, err := postgis.ParseConfig(c.store()); err != nil {
+		return fmt.Errorf("config: DATABASE_URL: %s", firstLine(err.Error()))
+	}
+	return nil
+}
+
+func (c config) store() postgis.Config {
+	return postgis.Config{URL: c.DatabaseURL, MaxConns: c.DBMaxConns, StatementTimeout: c.StatementTimeout}
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	return s
+}
+
+func str(p *string) func(string) error {
+	return func(v string) error { *p = v; return nil }
+}
+
+func duration(p *time.Duration) func(string) error {
+	return func(v string) error {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return fmt.Errorf("not a duration (use e.g. 500ms, 10s, 2m)")
+		}
+		if d <= 0 {
+			return fmt.Errorf("must be positive")
+		}
+		*p = d
+		return nil
+	}
+}
+
+func durationOrZero(p *time.Duration) func(string) error {
+	return func(v string) error {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return fmt.Errorf("not a duration (use e.g. 0s, 2s)")
+		}
+		if d < 0 {
+			return fmt.Errorf("must not be negative")
+		}
+		*p = d
+		return nil
+	}
+}
+
+func int32Range(p *int32, lo, hi int32) func(string) error {
+	return func(v string) error {
+		n, err := strconv.ParseInt(v, 10, 32)
+		if err != nil || int32(n) < lo || int32(n) > hi {
+			return fmt.Errorf("must be a whole number from %d to %d", lo, hi)
+		}
+		*p = int32(n)
+		return nil
+	}
+}
+
+func int64Range(p *int64, lo, hi int64) func(string) error {
+	return func(v string) error {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < lo || n > hi {
+			return fmt.Errorf("must be a whole number from %d to %d", lo, hi)
+		}
+		*p = n
+		return nil
+	}
+}
+
+func boolean(p *bool) func(string) error {
+	return func(v string) error {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("must be true or false")
+		}
+		*p = b
+		return nil
+	}
+}
+
+func logLevel(p *slog.Level) func(string) error {
+	return func(v string) error {
+		if err := p.UnmarshalText([]byte(v)); err != nil {
+			return fmt.Errorf("must be debug, info, warn or error")
+		}
+		return nil
+	}
+}

@@ -1,0 +1,120 @@
+// Command commonground is CommonGround's server and operator tool.
+//
+//	commonground serve            serve the API and the web app
+//	commonground migrate          apply pending database migrations
+//	commonground load-reference   load countries, UN regions and places
+//	commonground seed-demo        load the invented demo alliance
+//
+// Configuration comes from environment variables (see the README).
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/commonground/commonground/geo/postgis"
+	"github.com/commonground/commonground/internal/dataload"
+)
+
+const usage = `usage: commonground <command>
+
+commands:
+  serve            serve the API and the web app (migrates first unless COMMONGROUND_MIGRATE_ON_START=false)
+  migrate          apply pending database migrations
+  load-reference   load countries, UN regions and GeoNames places (idempotent)
+  seed-demo        load the invented demo alliance (idempotent; needs load-reference)
+`
+
+// errUsage marks a command-line mistake: exit status 2.
+var errUsage = errors.New("usage")
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	err := run(ctx, stop, os.Args[1:], os.Getenv, os.Stderr)
+	stop()
+	switch {
+	case errors.Is(err, errUsage):
+		fmt.Fprint(os.Stderr, usage)
+		os.Exit(2)
+	case err != nil:
+		fmt.Fprintf(os.Stderr, "commonground: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+// run executes one command. ctx ends on the first SIGINT/SIGTERM; stopSignals
+// restores the default signal handling so a second signal ends the process
+// at once during a drain.
+func run(ctx context.Context, stopSignals func(), args []string, getenv func(string) string, stderr io.Writer) error {
+	if len(args) != 1 {
+		return errUsage
+	}
+	cmd := args[0]
+	if cmd == "help" || cmd == "-h" || cmd == "--help" {
+		return errUsage
+	}
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	switch cmd {
+	case "serve":
+		return serve(ctx, stopSignals, cfg, log)
+	case "migrate", "load-reference", "seed-demo":
+		return withStore(ctx, cfg, func(s *postgis.Store) error { return operate(ctx, cmd, s, log) })
+	}
+	return fmt.Errorf("unknown command %q: %w", cmd, errUsage)
+}
+
+// operate runs one of the operator commands against a ready database.
+func operate(ctx context.Context, cmd string, s *postgis.Store, log *slog.Logger) error {
+	start := time.Now()
+	switch cmd {
+	case "migrate":
+		from, to, err := s.Migrate(ctx)
+		if err != nil {
+			return err
+		}
+		log.Info("migrated", "from_version", from, "to_version", to, "duration_ms", time.Since(start).Milliseconds())
+	case "load-reference":
+		n, err := dataload.Reference(ctx, s)
+		if err != nil {
+			return err
+		}
+		log.Info("reference data loaded", "regions", n.Regions, "countries", n.Countries, "places", n.Places,
+			"duration_ms", time.Since(start).Milliseconds())
+	case "seed-demo":
+		n, ds, err := dataload.Demo(ctx, s)
+		if err != nil {
+			return err
+		}
+		log.Info("demo data loaded", "organisations", n.Organisations, "programmes", n.Programmes,
+			"activities", n.Activities, "locations", n.Locations, "deliberate_overlaps", len(ds.Overlaps),
+			"duration_ms", time.Since(start).Milliseconds())
+	}
+	return nil
+}
+
+// withStore opens the store, waits for the database (up to the start-up
+// timeout) and, except for migrate itself, checks the schema is current.
+func withStore(ctx context.Context, cfg config, f func(*postgis.Store) error) error {
+	s, err := postgis.Open(ctx, cfg.store())
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	wctx, cancel := context.WithTimeout(ctx, cfg.StartupTimeout)
+	defer cancel()
+	if err := s.WaitReady(wctx); err != nil {
+		return err
+	}
+	return f(s)
+}

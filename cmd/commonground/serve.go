@@ -1,0 +1,85 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/commonground/commonground/api"
+	"github.com/commonground/commonground/frontend"
+	"github.com/commonground/commonground/geo/postgis"
+)
+
+// serve runs the HTTP server until ctx ends, then drains: /readyz turns 503,
+// after the drain delay the listener closes, in-flight requests finish
+// (within the shutdown timeout) and the pool closes.
+func serve(ctx context.Context, stopSignals func(), cfg config, log *slog.Logger) error {
+	return withStore(ctx, cfg, func(s *postgis.Store) error {
+		if cfg.MigrateOnStart {
+			from, to, err := s.Migrate(ctx)
+			if err != nil {
+				return err
+			}
+			log.Info("schema ready", "from_version", from, "to_version", to)
+		} else if err := s.Ready(ctx); err != nil {
+			return err
+		}
+		reg := prometheus.NewRegistry()
+		reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+			s.PoolCollector())
+		assets, built := frontend.Assets()
+		if !built {
+			log.Warn("the web app is not built: / answers 503 until `make frontend` runs before `go build`")
+			assets = nil
+		}
+		h := api.New(s, log, api.Config{HandlerTimeout: cfg.HandlerTimeout, MaxBodyBytes: cfg.MaxBodyBytes}, assets, reg, reg)
+		return listenAndDrain(ctx, stopSignals, cfg, log, h)
+	})
+}
+
+func listenAndDrain(ctx context.Context, stopSignals func(), cfg config, log *slog.Logger, h *api.Server) error {
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
+		ReadTimeout:       cfg.ReadTimeout,
+		WriteTimeout:      cfg.WriteTimeout,
+		IdleTimeout:       cfg.IdleTimeout,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	log.Info("listening", "addr", ln.Addr().String())
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+
+	select {
+	case err := <-served:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	stopSignals()
+	h.Drain()
+	log.Info("draining", "drain_delay", cfg.DrainDelay.String(), "shutdown_timeout", cfg.ShutdownTimeout.String())
+	time.Sleep(cfg.DrainDelay)
+
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: in-flight requests did not finish within %s: %w", cfg.ShutdownTimeout, err)
+	}
+	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}

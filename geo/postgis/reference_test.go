@@ -1,0 +1,67 @@
+package postgis_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/commonground/commonground/geo/postgis/pgtest"
+	"github.com/commonground/commonground/internal/dataload"
+)
+
+func TestReferenceLoaded(t *testing.T) {
+	ctx := context.Background()
+	dbURL := pgtest.New(t, pgtest.Reference)
+	conn := connect(t, dbURL)
+
+	checks := []struct {
+		name string
+		sql  string
+		want func(n int64) bool
+		says string
+	}{
+		{"countries", `SELECT count(*) FROM countries`, func(n int64) bool { return n >= 240 }, ">= 240"},
+		{"invalid country geometries", `SELECT count(*) FROM countries WHERE NOT ST_IsValid(geom)`, zero, "0"},
+		{"country polygons wider than 180 degrees", `SELECT count(*) FROM countries c, ST_Dump(c.geom) d
+			WHERE ST_XMax(d.geom) - ST_XMin(d.geom) > 180`, zero, "0"},
+		{"countries without a region", `SELECT count(*) FROM countries WHERE region_code IS NULL AND iso_a2 <> 'AQ'`, zero, "0"},
+		{"places", `SELECT count(*) FROM places`, func(n int64) bool { return n > 100000 }, "> 100000"},
+		{"places under 1000 people", `SELECT count(*) FROM places WHERE population < 1000`, zero, "0"},
+		{"regions", `SELECT count(*) FROM regions`, func(n int64) bool { return n >= 20 }, ">= 20"},
+		{"Fiji split into pieces on both sides of the antimeridian", `SELECT count(DISTINCT sign(ST_X(ST_Centroid(d.geom))))
+			FROM countries c, ST_Dump(c.geom) d WHERE c.iso_a2 = 'FJ'`, func(n int64) bool { return n == 2 }, "2"},
+		{"Russia reaches both edges", `SELECT count(*) FROM countries WHERE iso_a2 = 'RU'
+			AND ST_XMin(geom) <= -179.9 AND ST_XMax(geom) >= 179.9`, func(n int64) bool { return n == 1 }, "1"},
+		{"Nairobi inside Kenya", `SELECT count(*) FROM places p JOIN countries c ON ST_Intersects(c.geom, p.geom)
+			WHERE p.geonameid = 184745 AND c.iso_a2 = 'KE'`, func(n int64) bool { return n == 1 }, "1"},
+	}
+	for _, c := range checks {
+		t.Run(c.name, func(t *testing.T) {
+			var n int64
+			if err := conn.QueryRow(ctx, c.sql).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			if !c.want(n) {
+				t.Errorf("got %d, want %s", n, c.says)
+			}
+		})
+	}
+
+	// Loading again leaves the same rows and the same country ids.
+	var before, after string
+	fingerprint := `SELECT md5(string_agg(id || iso_a2 || md5(ST_AsBinary(geom)), ',' ORDER BY iso_a2))
+		|| (SELECT count(*) FROM places) || (SELECT count(*) FROM regions) FROM countries`
+	if err := conn.QueryRow(ctx, fingerprint).Scan(&before); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := dataload.Reference(ctx, open(t, dbURL)); err != nil {
+		t.Fatal(err)
+	}
+	if err := conn.QueryRow(ctx, fingerprint).Scan(&after); err != nil {
+		t.Fatal(err)
+	}
+	if before != after {
+		t.Errorf("reloading reference data changed it: %s -> %s", before, after)
+	}
+}
+
+func zero(n int64) bool { return n == 0 }

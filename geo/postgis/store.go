@@ -1,0 +1,98 @@
+// Package postgis is CommonGround's store: SQL over pgx/v5 against
+// PostgreSQL + PostGIS, which does the spatial work. It turns rows into geo
+// types and database errors into *geo.Error.
+package postgis
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/commonground/commonground/geo"
+)
+
+// Config tunes the connection pool.
+type Config struct {
+	URL              string        // libpq URL or key=value DSN
+	MaxConns         int32         // 0: pgx default (max(4, NumCPU))
+	StatementTimeout time.Duration // server-side statement_timeout; 0 disables it
+	ConnectTimeout   time.Duration // 0: 5 s
+}
+
+// Store reads and writes CommonGround's data. It is safe for concurrent use.
+type Store struct {
+	pool *pgxpool.Pool
+}
+
+// ParseConfig validates cfg and returns the pool configuration. Its errors
+// are *geo.Error with code EInvalid and never contain the password.
+func ParseConfig(cfg Config) (*pgxpool.Config, error) {
+	pc, err := pgxpool.ParseConfig(cfg.URL)
+	if err != nil {
+		// pgx's message quotes the URL with the password masked; keep only
+		// the reason so a log line never carries the DSN.
+		return nil, &geo.Error{Code: geo.EInvalid, Message: "DATABASE_URL is not a valid PostgreSQL URL or DSN", Err: err}
+	}
+	if cfg.MaxConns > 0 {
+		pc.MaxConns = cfg.MaxConns
+	}
+	pc.ConnConfig.ConnectTimeout = cfg.ConnectTimeout
+	if pc.ConnConfig.ConnectTimeout <= 0 {
+		pc.ConnConfig.ConnectTimeout = 5 * time.Second
+	}
+	if cfg.StatementTimeout > 0 {
+		pc.ConnConfig.RuntimeParams["statement_timeout"] = strconv.FormatInt(cfg.StatementTimeout.Milliseconds(), 10)
+	}
+	if _, ok := pc.ConnConfig.RuntimeParams["application_name"]; !ok {
+		pc.ConnConfig.RuntimeParams["application_name"] = "commonground"
+	}
+	pc.HealthCheckPeriod = 5 * time.Second
+	return pc, nil
+}
+
+// Open creates the pool without waiting for the database: the server starts
+// and answers /livez while the database is still coming up; queries made
+// meanwhile fail with EUnavailable.
+func Open(ctx context.Context, cfg Config) (*Store, error) {
+	pc, err := ParseConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, pc)
+	if err != nil {
+		return nil, fmt.Errorf("postgis: open: %w", translate(err))
+	}
+	return &Store{pool: pool}, nil
+}
+
+// Close waits for acquired connections to be released and closes the pool.
+func (s *Store) Close() { s.pool.Close() }
+
+// WaitReady pings the database until it answers or ctx ends, so commands run
+// right after the database starts do not fail on the first try.
+func (s *Store) WaitReady(ctx context.Context) error {
+	for {
+		err := s.pool.Ping(ctx)
+		if err == nil {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("postgis: wait for database: %w", translate(err))
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
+}
+
+// DataVersion returns the number that moves on every change of the data the
+// map shows (activities, organisations, programmes, reference data).
+func (s *Store) DataVersion(ctx context.Context) (int64, error) {
+	var v int64
+	if err := s.pool.QueryRow(ctx, `SELECT version FROM data_version`).Scan(&v); err != nil {
+		return 0, fmt.Errorf("postgis: data version: %w", translate(err))
+	}
+	return v, nil
+}
