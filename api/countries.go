@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 	"github.com/paulmach/orb/geojson"
@@ -36,7 +37,11 @@ type link struct {
 // countryItems serves /collections/countries/items: the country outlines
 // with their codes and UN regions, paged with limit and offset.
 func (s *server) countryItems(c *gin.Context) error {
-	limit, offset, err := parsePage(c.Request.URL.Query(), countriesDefaultLimit, countriesMaxLimit)
+	q, err := parseQuery(c)
+	if err != nil {
+		return err
+	}
+	limit, offset, err := parsePage(q, countriesDefaultLimit, countriesMaxLimit)
 	if err != nil {
 		return err
 	}
@@ -60,6 +65,29 @@ func (s *server) countryItems(c *gin.Context) error {
 	c.Header("Content-Type", "application/geo+json")
 	c.Status(http.StatusOK)
 	return jsonEncode(c.Writer, fc)
+}
+
+// parseQuery parses the raw query strictly: a malformed one (a stray ';'
+// or bad %-escape) is refused rather than partly ignored.
+func parseQuery(c *gin.Context) (url.Values, error) {
+	q, err := url.ParseQuery(c.Request.URL.RawQuery)
+	if err != nil {
+		return nil, &geo.Error{Code: geo.EInvalid, Message: "malformed query string",
+			Fields: []geo.FieldError{{Parameter: firstKey(c.Request.URL.RawQuery), Detail: err.Error()}}}
+	}
+	return q, nil
+}
+
+// firstKey names the parameter at fault in a malformed query: the first
+// pair that does not parse on its own.
+func firstKey(raw string) string {
+	for _, pair := range strings.FieldsFunc(raw, func(r rune) bool { return r == '&' }) {
+		if _, err := url.ParseQuery(pair); err != nil {
+			key, _, _ := strings.Cut(pair, "=")
+			return key
+		}
+	}
+	return ""
 }
 
 // parsePage reads limit and offset and refuses any other parameter. A limit

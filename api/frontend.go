@@ -1,6 +1,7 @@
 package api
 
 import (
+	"fmt"
 	"io/fs"
 	"net/http"
 	"path"
@@ -24,8 +25,12 @@ func (s *server) index(c *gin.Context) error {
 	if s.assets == nil {
 		return geo.Errorf(geo.EUnavailable, "the web app has not been built: run `make frontend`")
 	}
+	page, err := fs.ReadFile(s.assets, "index.html")
+	if err != nil {
+		return fmt.Errorf("read index.html: %w", err)
+	}
 	c.Header("Cache-Control", "no-cache")
-	c.FileFromFS("index.html", http.FS(s.assets))
+	c.Data(http.StatusOK, "text/html; charset=utf-8", page)
 	return nil
 }
 

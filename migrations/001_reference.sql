@@ -23,7 +23,10 @@ CREATE TABLE countries (
 	geom                     geometry(MultiPolygon, 4326) NOT NULL
 		CHECK (ST_IsValid(geom) AND NOT ST_IsEmpty(geom)
 			AND ST_XMin(geom) >= -180 AND ST_XMax(geom) <= 180
-			AND ST_YMin(geom) >= -90 AND ST_YMax(geom) <= 90)
+			AND ST_YMin(geom) >= -90 AND ST_YMax(geom) <= 90),
+	-- md5 of the loaded source row, so reloading unchanged data skips the
+	-- costly geometry repair.
+	source_md5               text NOT NULL DEFAULT ''
 );
 CREATE INDEX countries_geom_idx ON countries USING gist (geom);
 CREATE INDEX countries_region_idx ON countries (region_code);

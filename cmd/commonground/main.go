@@ -69,6 +69,8 @@ func run(ctx context.Context, stopSignals func(), args []string, getenv func(str
 	case "serve":
 		return serve(ctx, stopSignals, cfg, log)
 	case "migrate", "load-reference", "seed-demo":
+		// Batch work: the per-request statement timeout does not apply.
+		cfg.StatementTimeout = 0
 		return withStore(ctx, cfg, func(s *postgis.Store) error { return operate(ctx, cmd, s, log) })
 	}
 	return fmt.Errorf("unknown command %q: %w", cmd, errUsage)

@@ -35,15 +35,21 @@ func (s *Store) Countries(ctx context.Context, limit, offset int) ([]geo.Country
 	var total int64
 	for rows.Next() {
 		var c geo.Country
-		var g orb.Geometry
+		var b []byte
 		err := rows.Scan(&c.ID, &c.ISOA2, &c.ISOA3, &c.ISONumeric, &c.Name, &c.RegionCode, &c.SubRegionCode,
-			&c.IntermediateRegionCode, wkb.Scanner(&g), &total)
+			&c.IntermediateRegionCode, &b, &total)
 		if err != nil {
 			return nil, 0, fmt.Errorf("postgis: countries: %w", translate(err))
 		}
-		if mp, ok := g.(orb.MultiPolygon); ok {
-			c.Geometry = mp
+		g, err := wkb.Unmarshal(b)
+		if err != nil {
+			return nil, 0, fmt.Errorf("postgis: countries: %s: %w", c.ISOA2, err)
 		}
+		mp, ok := g.(orb.MultiPolygon)
+		if !ok {
+			return nil, 0, fmt.Errorf("postgis: countries: %s: geometry is %T, want MultiPolygon", c.ISOA2, g)
+		}
+		c.Geometry = mp
 		out = append(out, c)
 	}
 	if err := rows.Err(); err != nil {

@@ -86,20 +86,27 @@ func parentsFirst(regions []geo.Region) []geo.Region {
 	return out
 }
 
-// upsertCountries repairs each outline with ST_MakeValid. A polygon still
-// wider than 180 degrees of longitude (Antarctica, whose coast runs round the
-// pole: halves cut at the antimeridian by the build script merge again when
-// made valid) is split at the prime meridian with a 2e-6 degree gap (a few
-// centimetres), so no polygon spans more than 180 degrees and the pieces do
-// not touch.
+// upsertCountries repairs each changed outline with ST_MakeValid (rows
+// whose source is unchanged since the last load are skipped: the repair is
+// the costly part). A polygon still wider than 180 degrees of longitude after
+// the repair (a ring round a pole: the build script already cuts Antarctica
+// with a gap, other sources may not) is split at the prime meridian with a
+// 2e-6 degree gap, so no polygon spans more than 180 degrees and the pieces
+// do not touch, which would make them invalid again.
 const upsertCountries = `
-WITH valid AS (
-	SELECT *, ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_GeomFromWKB(wkb, 4326)), 3)) AS g
-	FROM load_countries
+WITH changed AS (
+	SELECT l.*, md5(concat_ws('|', iso_a2, iso_a3, iso_numeric, name, region_code, sub_region_code,
+		intermediate_region_code, encode(wkb, 'base64'))) AS source_md5
+	FROM load_countries l
+), valid AS (
+	SELECT c.*, ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_GeomFromWKB(wkb, 4326)), 3)) AS g
+	FROM changed c
+	WHERE NOT EXISTS (SELECT FROM countries WHERE countries.iso_a2 = c.iso_a2 AND countries.source_md5 = c.source_md5)
 )
-INSERT INTO countries (iso_a2, iso_a3, iso_numeric, name, region_code, sub_region_code, intermediate_region_code, geom)
+INSERT INTO countries (iso_a2, iso_a3, iso_numeric, name, region_code, sub_region_code, intermediate_region_code,
+	source_md5, geom)
 SELECT iso_a2, iso_a3, NULLIF(iso_numeric, ''), name, NULLIF(region_code, ''), NULLIF(sub_region_code, ''),
-	NULLIF(intermediate_region_code, ''),
+	NULLIF(intermediate_region_code, ''), source_md5,
 	CASE WHEN EXISTS (SELECT FROM ST_Dump(g) d WHERE ST_XMax(d.geom) - ST_XMin(d.geom) > 180)
 	THEN ST_Multi(ST_CollectionExtract(ST_Collect(
 		ST_Intersection(g, ST_MakeEnvelope(-180, -90, -0.000001, 90, 4326)),
@@ -109,11 +116,8 @@ FROM valid
 ON CONFLICT (iso_a2) DO UPDATE SET
 	iso_a3 = EXCLUDED.iso_a3, iso_numeric = EXCLUDED.iso_numeric, name = EXCLUDED.name,
 	region_code = EXCLUDED.region_code, sub_region_code = EXCLUDED.sub_region_code,
-	intermediate_region_code = EXCLUDED.intermediate_region_code, geom = EXCLUDED.geom
-WHERE (countries.iso_a3, countries.iso_numeric, countries.name, countries.region_code, countries.sub_region_code,
-		countries.intermediate_region_code, countries.geom)
-	IS DISTINCT FROM (EXCLUDED.iso_a3, EXCLUDED.iso_numeric, EXCLUDED.name, EXCLUDED.region_code,
-		EXCLUDED.sub_region_code, EXCLUDED.intermediate_region_code, EXCLUDED.geom)`
+	intermediate_region_code = EXCLUDED.intermediate_region_code, source_md5 = EXCLUDED.source_md5,
+	geom = EXCLUDED.geom`
 
 func loadCountries(ctx context.Context, tx pgx.Tx, countries []geo.Country) error {
 	_, err := tx.Exec(ctx, `CREATE TEMP TABLE load_countries (

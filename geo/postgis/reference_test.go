@@ -2,8 +2,12 @@ package postgis_test
 
 import (
 	"context"
+	"math"
 	"testing"
 
+	"github.com/paulmach/orb"
+
+	"github.com/commonground/commonground/geo"
 	"github.com/commonground/commonground/geo/postgis/pgtest"
 	"github.com/commonground/commonground/internal/dataload"
 )
@@ -65,3 +69,45 @@ func TestReferenceLoaded(t *testing.T) {
 }
 
 func zero(n int64) bool { return n == 0 }
+
+// A country whose repaired outline is still wider than 180 degrees is split
+// at the prime meridian; a narrow one is stored as given; bad rows fail the
+// whole load.
+func TestLoadReferenceSplitsWideCountries(t *testing.T) {
+	ctx := context.Background()
+	dbURL := pgtest.New(t, pgtest.Migrated)
+	s := open(t, dbURL)
+	regions := []geo.Region{{Code: "009", Name: "Oceania"}, {Code: "053", Name: "Australia and New Zealand", ParentCode: "009"}}
+	wide := orb.MultiPolygon{{{{-170, -80}, {170, -80}, {170, -70}, {-170, -70}, {-170, -80}}}}
+	narrow := orb.MultiPolygon{{{{10, 10}, {11, 10}, {11, 11}, {10, 11}, {10, 10}}}}
+	countries := []geo.Country{
+		{ISOA2: "XQ", ISOA3: "XQQ", Name: "Wide test land", RegionCode: "009", Geometry: wide},
+		{ISOA2: "XW", ISOA3: "XWW", Name: "Narrow test land", RegionCode: "009", SubRegionCode: "053", Geometry: narrow},
+	}
+	places := []geo.Place{{ID: 1, Name: "Testville", ASCIIName: "Testville", CountryCode: "XW", Population: 5000, Point: orb.Point{10.5, 10.5}}}
+	n, err := s.LoadReference(ctx, regions, countries, places)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n.Countries != 2 || n.Regions != 2 || n.Places != 1 {
+		t.Fatalf("counts = %+v", n)
+	}
+	var pieces, wider int
+	var area float64
+	err = connect(t, dbURL).QueryRow(ctx, `SELECT count(*), count(*) FILTER (WHERE ST_XMax(d.geom) - ST_XMin(d.geom) > 180),
+		sum(ST_Area(d.geom)) FROM countries c, ST_Dump(c.geom) d WHERE c.iso_a2 = 'XQ'`).Scan(&pieces, &wider, &area)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pieces != 2 || wider != 0 || math.Abs(area-340*10) > 0.01 {
+		t.Errorf("wide country stored as %d pieces, %d wider than 180, area %.4f; want 2, 0, 3400", pieces, wider, area)
+	}
+
+	bad := []geo.Country{{ISOA2: "XV", ISOA3: "XVV", Name: "Bad region", RegionCode: "999", Geometry: narrow}}
+	if _, err := s.LoadReference(ctx, regions, bad, places); geo.ErrorCode(err) != geo.EInvalid {
+		t.Errorf("unknown region: err = %v, want invalid", err)
+	}
+	if got, _ := s.CountryCodes(ctx); len(got) != 2 {
+		t.Errorf("a failed load changed the countries: %v", got)
+	}
+}

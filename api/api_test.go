@@ -1,0 +1,97 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/commonground/commonground/api"
+	"github.com/commonground/commonground/geo/postgis"
+	"github.com/commonground/commonground/geo/postgis/pgtest"
+)
+
+// refURL is one database with the reference data, shared by the tests of
+// this package that only read.
+var refURL string
+
+func TestMain(m *testing.M) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	u, drop, err := pgtest.Clone(ctx, pgtest.Reference)
+	cancel()
+	if err != nil {
+		slog.Error("api tests need a database", "error", err)
+		os.Exit(1)
+	}
+	refURL = u
+	code := m.Run()
+	drop()
+	os.Exit(code)
+}
+
+type env struct {
+	srv  *api.Server
+	logs *bytes.Buffer
+}
+
+func newEnv(t *testing.T, dbURL string, cfg postgis.Config, assets fs.FS) env {
+	t.Helper()
+	cfg.URL = dbURL
+	s, err := postgis.Open(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	logs := new(bytes.Buffer)
+	log := slog.New(slog.NewJSONHandler(logs, nil))
+	reg := prometheus.NewRegistry()
+	h := api.New(s, log, api.Config{HandlerTimeout: 5 * time.Second, MaxBodyBytes: 1 << 20}, assets, reg, reg)
+	return env{srv: h, logs: logs}
+}
+
+func (e env) do(t *testing.T, method, target string, hdr ...string) *httptest.ResponseRecorder {
+	t.Helper()
+	req := httptest.NewRequest(method, target, nil)
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	rec := httptest.NewRecorder()
+	e.srv.ServeHTTP(rec, req)
+	return rec
+}
+
+// problem decodes a problem+json body, failing the test if it is not one.
+func problem(t *testing.T, rec *httptest.ResponseRecorder, status int) api.Problem {
+	t.Helper()
+	if rec.Code != status {
+		t.Fatalf("status = %d, want %d; body %s", rec.Code, status, rec.Body)
+	}
+	if ct := rec.Header().Get("Content-Type"); ct != "application/problem+json" {
+		t.Fatalf("Content-Type = %q, want application/problem+json", ct)
+	}
+	var p api.Problem
+	if err := json.Unmarshal(rec.Body.Bytes(), &p); err != nil {
+		t.Fatal(err)
+	}
+	if p.Status != status || p.Title == "" || p.Type == "" || p.RequestID == "" {
+		t.Fatalf("incomplete problem: %+v", p)
+	}
+	return p
+}
+
+func readAll(t *testing.T, r io.Reader) string {
+	t.Helper()
+	b, err := io.ReadAll(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
