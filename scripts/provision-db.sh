@@ -6,11 +6,30 @@
 #
 # Usage: scripts/provision-db.sh DATABASE...
 #   Each DATABASE is created (owned by the role) when missing.
-# Environment: PGVERSION (15), PGPORT (5432), DB_ROLE (commonground),
-#   DB_PASSWORD (commonground).
+# Environment: PGVERSION (the installed server's major version, else the
+#   distribution's default: 15 on Debian 12, 16 on Ubuntu 24.04), PGPORT (5432),
+#   DB_ROLE (commonground), DB_PASSWORD (commonground).
 set -euo pipefail
 
-PGVERSION=${PGVERSION:-15}
+SUDO=""
+[ "$(id -u)" = 0 ] || SUDO=sudo
+apt_updated=""
+apt_update() {
+	[ -n "$apt_updated" ] || $SUDO apt-get update -qq
+	apt_updated=1
+}
+
+if [ -z "${PGVERSION:-}" ]; then
+	PGVERSION=$(ls /usr/lib/postgresql 2>/dev/null | sort -n | tail -1)
+fi
+if [ -z "${PGVERSION:-}" ]; then
+	apt_update
+	PGVERSION=$(apt-cache depends postgresql 2>/dev/null | grep -o 'postgresql-[0-9]\+' | head -1 | cut -d- -f2)
+fi
+if [ -z "${PGVERSION:-}" ]; then
+	echo "provision-db: cannot tell which PostgreSQL version to install; set PGVERSION" >&2
+	exit 1
+fi
 PGPORT=${PGPORT:-5432}
 DB_ROLE=${DB_ROLE:-commonground}
 DB_PASSWORD=${DB_PASSWORD:-commonground}
@@ -30,9 +49,7 @@ dpkg -s "postgresql-$PGVERSION" >/dev/null 2>&1 || need_packages+=("postgresql-$
 dpkg -s "postgresql-$PGVERSION-postgis-3" >/dev/null 2>&1 || need_packages+=("postgresql-$PGVERSION-postgis-3")
 if [ ${#need_packages[@]} -gt 0 ]; then
 	log "installing ${need_packages[*]}"
-	SUDO=""
-	[ "$(id -u)" = 0 ] || SUDO=sudo
-	$SUDO apt-get update -qq
+	apt_update
 	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_packages[@]}" >/dev/null
 fi
 
@@ -45,7 +62,7 @@ if ! pg_lsclusters -h | awk -v v="$PGVERSION" '$1 == v && $2 == "main" && $4 == 
 	pg_ctlcluster "$PGVERSION" main start
 fi
 
-psql_admin() { as_postgres psql -X -q -v ON_ERROR_STOP=1 -p "$PGPORT" "$@"; }
+psql_admin() { as_postgres env PGOPTIONS=--client-min-messages=warning psql -X -q -v ON_ERROR_STOP=1 -p "$PGPORT" "$@"; }
 
 # The role may create databases (tests clone a template per package) but is
 # not a superuser; PostGIS is installed into template1 so every database

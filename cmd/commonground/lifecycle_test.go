@@ -176,4 +176,3 @@ func (p *process) waitExit(t *testing.T, timeout time.Duration) error {
 		return nil
 	}
 }
-

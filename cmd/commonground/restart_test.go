@@ -8,14 +8,31 @@ import (
 	"os/exec"
 	"os/user"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 )
 
-// pgBin is where Debian and Ubuntu install the PostgreSQL 15 server binaries.
-const pgBin = "/usr/lib/postgresql/15/bin"
+// pgBin finds the PostgreSQL server binaries: PG_BINDIR, else the newest
+// version Debian or Ubuntu installed under /usr/lib/postgresql.
+func pgBin() string {
+	if d := os.Getenv("PG_BINDIR"); d != "" {
+		return d
+	}
+	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
+	sort.Slice(dirs, func(i, j int) bool { return versionOf(dirs[i]) < versionOf(dirs[j]) })
+	if len(dirs) == 0 {
+		return "/usr/lib/postgresql/15/bin"
+	}
+	return dirs[len(dirs)-1]
+}
+
+func versionOf(binDir string) int {
+	v, _ := strconv.Atoi(filepath.Base(filepath.Dir(binDir)))
+	return v
+}
 
 // cluster is a private PostgreSQL cluster this test may stop and start
 // without disturbing the shared test server.
@@ -27,7 +44,7 @@ type cluster struct {
 
 func (c *cluster) run(t *testing.T, name string, args ...string) {
 	t.Helper()
-	path := filepath.Join(pgBin, name)
+	path := filepath.Join(pgBin(), name)
 	var cmd *exec.Cmd
 	if c.asPG {
 		cmd = exec.Command("runuser", append([]string{"-u", "postgres", "--", path}, args...)...)
@@ -41,8 +58,8 @@ func (c *cluster) run(t *testing.T, name string, args ...string) {
 
 func newCluster(t *testing.T) *cluster {
 	t.Helper()
-	if _, err := os.Stat(filepath.Join(pgBin, "pg_ctl")); err != nil {
-		t.Skipf("no PostgreSQL server binaries at %s: %v", pgBin, err)
+	if _, err := os.Stat(filepath.Join(pgBin(), "pg_ctl")); err != nil {
+		t.Skipf("no PostgreSQL server binaries at %s (set PG_BINDIR): %v", pgBin(), err)
 	}
 	dir, err := os.MkdirTemp("", "cg-restart-")
 	if err != nil {
@@ -79,7 +96,7 @@ func (c *cluster) stop(t *testing.T) {
 }
 
 func (c *cluster) stopQuietly() {
-	args := []string{filepath.Join(pgBin, "pg_ctl"), "-D", filepath.Join(c.dir, "data"), "-m", "immediate", "stop"}
+	args := []string{filepath.Join(pgBin(), "pg_ctl"), "-D", filepath.Join(c.dir, "data"), "-m", "immediate", "stop"}
 	if c.asPG {
 		args = append([]string{"runuser", "-u", "postgres", "--"}, args...)
 	}

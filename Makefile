@@ -1,0 +1,82 @@
+# CommonGround: the two commands are `make run` and `make test`.
+# Both work on a fresh Debian/Ubuntu machine with Go and Node.js installed:
+# they install PostgreSQL + PostGIS (and Chromium for the tests) from the
+# distribution, start a local cluster and create what they need.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+GO  ?= go
+NPM ?= npm
+BIN := bin/commonground
+
+# The local cluster `make run` and `make test` provision, unless DATABASE_URL
+# (for run) or TEST_DATABASE_URL (for test) points elsewhere.
+LOCAL_DATABASE_URL      := postgres://commonground:commonground@localhost:5432/commonground?sslmode=disable
+LOCAL_TEST_DATABASE_URL := postgres://commonground:commonground@localhost:5432/postgres?sslmode=disable
+
+ifdef DATABASE_URL
+RUN_DATABASE_URL := $(DATABASE_URL)
+RUN_DB :=
+else
+RUN_DATABASE_URL := $(LOCAL_DATABASE_URL)
+RUN_DB := db
+endif
+
+ifdef TEST_DATABASE_URL
+TEST_DB_URL := $(TEST_DATABASE_URL)
+TEST_DB :=
+else
+TEST_DB_URL := $(LOCAL_TEST_DATABASE_URL)
+TEST_DB := db
+endif
+
+.PHONY: help run test build frontend db deps deps-test test-go test-frontend lint reference bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+run: deps $(RUN_DB) build ## set everything up and serve the map at http://localhost:8080
+	DATABASE_URL='$(RUN_DATABASE_URL)' $(BIN) migrate
+	DATABASE_URL='$(RUN_DATABASE_URL)' $(BIN) load-reference
+	DATABASE_URL='$(RUN_DATABASE_URL)' $(BIN) seed-demo
+	@echo "CommonGround starts on $${COMMONGROUND_ADDR:-:8080}: open http://localhost:$${COMMONGROUND_ADDR##*:}" | sed 's#localhost:$$#localhost:8080#'
+	DATABASE_URL='$(RUN_DATABASE_URL)' exec $(BIN) serve
+
+test: deps-test $(TEST_DB) frontend lint test-frontend test-go ## run every test (Go, PostGIS, web app, browser)
+
+deps: ## check that Go and Node.js are recent enough
+	scripts/deps.sh run
+
+deps-test: ## deps, and install Chromium for the browser tests
+	scripts/deps.sh test
+
+db: ## create and start the local PostgreSQL + PostGIS cluster, role and database
+	scripts/provision-db.sh commonground
+
+frontend/node_modules/.package-lock.json: frontend/package-lock.json
+	cd frontend && $(NPM) ci --no-audit --no-fund
+
+frontend: frontend/node_modules/.package-lock.json ## build the web app into frontend/dist (embedded by go build)
+	cd frontend && $(NPM) run build
+
+build: frontend ## build bin/commonground with the web app embedded
+	$(GO) build -o $(BIN) ./cmd/commonground
+
+lint: ## gofmt and go vet
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './frontend/node_modules/*')); \
+		if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+test-frontend: frontend/node_modules/.package-lock.json ## the web app's unit tests (vitest)
+	cd frontend && $(NPM) test
+
+test-go: ## Go tests against PostGIS, including the browser test (needs `make frontend`)
+	TEST_DATABASE_URL='$(TEST_DB_URL)' COMMONGROUND_E2E=1 $(GO) test -count=1 -timeout 20m ./...
+
+reference: ## rebuild geo/reference/data from the npm packages (see tools/refdata)
+	cd tools/refdata && $(NPM) ci --no-audit --no-fund && node build.mjs
+
+clean: ## remove build output
+	rm -rf bin frontend/dist/assets frontend/dist/index.html
