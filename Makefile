@@ -41,7 +41,7 @@ run: deps $(RUN_DB) build ## set everything up and serve the map at http://local
 	DATABASE_URL='$(RUN_DATABASE_URL)' $(BIN) migrate
 	DATABASE_URL='$(RUN_DATABASE_URL)' $(BIN) load-reference
 	DATABASE_URL='$(RUN_DATABASE_URL)' $(BIN) seed-demo
-	@echo "CommonGround starts on $${COMMONGROUND_ADDR:-:8080}: open http://localhost:$${COMMONGROUND_ADDR##*:}" | sed 's#localhost:$$#localhost:8080#'
+	@echo "CommonGround listens on $${COMMONGROUND_ADDR:-:8080} (by default: http://localhost:8080)"
 	DATABASE_URL='$(RUN_DATABASE_URL)' exec $(BIN) serve
 
 test: deps-test $(TEST_DB) frontend lint test-frontend test-go ## run every test (Go, PostGIS, web app, browser)
