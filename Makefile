@@ -80,3 +80,6 @@ reference: ## rebuild geo/reference/data from the npm packages (see tools/refdat
 
 clean: ## remove build output
 	rm -rf bin frontend/dist/assets frontend/dist/index.html
+
+bench: $(TEST_DB) ## data-loading benchmarks (figures in BENCHMARKS.md)
+	TEST_DATABASE_URL='$(TEST_DB_URL)' $(GO) test -run '^$$' -bench . -benchtime 5x ./geo/postgis/

@@ -11,7 +11,7 @@ import (
 	"github.com/commonground/commonground/geo/postgis/pgtest"
 )
 
-func open(t *testing.T, dbURL string) *postgis.Store {
+func open(t testing.TB, dbURL string) *postgis.Store {
 	t.Helper()
 	s, err := postgis.Open(context.Background(), postgis.Config{URL: dbURL, MaxConns: 4})
 	if err != nil {
@@ -21,7 +21,7 @@ func open(t *testing.T, dbURL string) *postgis.Store {
 	return s
 }
 
-func connect(t *testing.T, dbURL string) *pgx.Conn {
+func connect(t testing.TB, dbURL string) *pgx.Conn {
 	t.Helper()
 	ctx := context.Background()
 	conn, err := pgx.Connect(ctx, dbURL)
