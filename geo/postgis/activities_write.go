@@ -86,6 +86,9 @@ func insertActivityChildren(ctx context.Context, tx pgx.Tx, acts []geo.Activity,
 			b.Queue(insertActivityTheme, ids[i], theme)
 		}
 		for _, l := range a.Locations {
+			if err := geo.CheckLonLat(l.Geometry); err != nil {
+				return geo.Errorf(geo.EInvalid, "activity %q location: %v", a.IATIIdentifier, err)
+			}
 			g, err := geomWKB(l.Geometry)
 			if err != nil {
 				return fmt.Errorf("activity %q location: %w", a.IATIIdentifier, err)

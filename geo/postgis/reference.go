@@ -128,6 +128,9 @@ func loadCountries(ctx context.Context, tx pgx.Tx, countries []geo.Country) erro
 	}
 	rows := make([][]any, 0, len(countries))
 	for _, c := range countries {
+		if err := geo.CheckLonLat(c.Geometry); err != nil {
+			return geo.Errorf(geo.EInvalid, "country %s: %v", c.ISOA2, err)
+		}
 		g, err := wkb.Marshal(c.Geometry)
 		if err != nil {
 			return fmt.Errorf("countries: %s: %w", c.ISOA2, err)
@@ -175,6 +178,9 @@ func loadPlaces(ctx context.Context, tx pgx.Tx, places []geo.Place) error {
 		}
 		p := places[i]
 		i++
+		if err := geo.CheckLonLat(p.Point); err != nil {
+			return nil, geo.Errorf(geo.EInvalid, "place %d: %v", p.ID, err)
+		}
 		return []any{p.ID, p.Name, p.ASCIIName, p.CountryCode, p.Admin1Code, p.FeatureCode, p.Population, p.Point.Lon(), p.Point.Lat()}, nil
 	})
 	cols := []string{"geonameid", "name", "ascii_name", "country_code", "admin1_code", "feature_code", "population", "lon", "lat"}

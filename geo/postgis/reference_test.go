@@ -107,6 +107,10 @@ func TestLoadReferenceSplitsWideCountries(t *testing.T) {
 	if _, err := s.LoadReference(ctx, regions, bad, places); geo.ErrorCode(err) != geo.EInvalid {
 		t.Errorf("unknown region: err = %v, want invalid", err)
 	}
+	nan := []geo.Country{{ISOA2: "XV", ISOA3: "XVV", Name: "NaN land", Geometry: orb.MultiPolygon{{{{0, 0}, {1, 0}, {math.NaN(), 1}, {0, 0}}}}}}
+	if _, err := s.LoadReference(ctx, regions, nan, places); geo.ErrorCode(err) != geo.EInvalid {
+		t.Errorf("NaN coordinate: err = %v, want invalid", err)
+	}
 	if got, _ := s.CountryCodes(ctx); len(got) != 2 {
 		t.Errorf("a failed load changed the countries: %v", got)
 	}
