@@ -105,8 +105,8 @@ func operate(ctx context.Context, cmd string, s *postgis.Store, log *slog.Logger
 	return nil
 }
 
-// withStore opens the store, waits for the database (up to the start-up
-// timeout) and, except for migrate itself, checks the schema is current.
+// withStore opens the store, waits up to the start-up timeout for the
+// database to answer, and runs f.
 func withStore(ctx context.Context, cfg config, f func(*postgis.Store) error) error {
 	s, err := postgis.Open(ctx, cfg.store())
 	if err != nil {

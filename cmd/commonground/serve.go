@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/klauspost/compress/gzhttp"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
@@ -46,7 +47,7 @@ func serve(ctx context.Context, stopSignals func(), cfg config, log *slog.Logger
 
 func listenAndDrain(ctx context.Context, stopSignals func(), cfg config, log *slog.Logger, h *api.Server) error {
 	srv := &http.Server{
-		Handler:           h,
+		Handler:           gzhttp.GzipHandler(h),
 		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
 		ReadTimeout:       cfg.ReadTimeout,
 		WriteTimeout:      cfg.WriteTimeout,

@@ -11,8 +11,10 @@ import (
 )
 
 // countrySimplify is the tolerance, in degrees, of the country outlines
-// Countries returns: about 1 km, plenty for a world map.
-const countrySimplify = 0.01
+// Countries returns: about 2 km, plenty for a world map (vector tiles
+// simplify per zoom). Measured on the 1:10m data: 0.01 gives 4.0 MB of
+// GeoJSON, 0.02 gives 2.3 MB.
+const countrySimplify = 0.02
 
 const selectCountries = `
 SELECT id, iso_a2, iso_a3, COALESCE(iso_numeric, ''), name, COALESCE(region_code, ''),
