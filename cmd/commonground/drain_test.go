@@ -94,3 +94,25 @@ func waitForLockWait(t *testing.T, conn *pgx.Conn) {
 	}
 	t.Fatal("the request never reached the database")
 }
+
+// The server gzips large responses for clients that accept it (the country
+// outlines shrink about threefold).
+func TestServeGzips(t *testing.T) {
+	p := startServe(t, "DATABASE_URL="+pgtest.New(t, pgtest.Reference))
+	p.waitStatus(t, "/readyz", http.StatusOK, 30*time.Second)
+	req, err := http.NewRequest(http.MethodGet, p.base+"/collections/countries/items?limit=1000", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Accept-Encoding", "gzip") // set by hand, so the client leaves the body compressed
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Encoding") != "gzip" ||
+		resp.Header.Get("Content-Type") != "application/geo+json" {
+		t.Errorf("answer: %d, Content-Encoding %q, Content-Type %q", resp.StatusCode,
+			resp.Header.Get("Content-Encoding"), resp.Header.Get("Content-Type"))
+	}
+}
