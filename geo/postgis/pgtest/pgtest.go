@@ -73,9 +73,9 @@ func NewEmpty(t testing.TB) string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	admin, err := pgx.Connect(ctx, AdminURL())
+	admin, err := connectAdmin(ctx)
 	if err != nil {
-		t.Fatalf("pgtest: no test database server at TEST_DATABASE_URL (%s): %v; run `make test`", redact(AdminURL()), err)
+		t.Fatalf("pgtest: %v", err)
 	}
 	defer admin.Close(ctx)
 	name := "cg_test_" + randomHex(6)
@@ -89,9 +89,9 @@ func NewEmpty(t testing.TB) string {
 // Clone creates a fresh database at the given level and returns its URL and a
 // function that drops it. For TestMain, where there is no testing.TB.
 func Clone(ctx context.Context, level Level) (dbURL string, drop func(), err error) {
-	admin, err := pgx.Connect(ctx, AdminURL())
+	admin, err := connectAdmin(ctx)
 	if err != nil {
-		return "", nil, fmt.Errorf("no test database server at TEST_DATABASE_URL (%s): %w; run `make test`", redact(AdminURL()), err)
+		return "", nil, err
 	}
 	defer admin.Close(ctx)
 	tpl, err := ensureTemplate(ctx, admin, level)
@@ -103,6 +103,14 @@ func Clone(ctx context.Context, level Level) (dbURL string, drop func(), err err
 		return "", nil, err
 	}
 	return withDatabase(AdminURL(), name), dropper(name), nil
+}
+
+func connectAdmin(ctx context.Context) (*pgx.Conn, error) {
+	admin, err := pgx.Connect(ctx, AdminURL())
+	if err != nil {
+		return nil, fmt.Errorf("no test database server at TEST_DATABASE_URL (%s): %w; run `make test`", redact(AdminURL()), err)
+	}
+	return admin, nil
 }
 
 // dropper returns a function that drops database name, whoever is connected.
