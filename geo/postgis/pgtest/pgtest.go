@@ -19,6 +19,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -190,8 +191,23 @@ func dropStale(ctx context.Context, admin *pgx.Conn, prefix string) {
 	}
 }
 
+// fingerprints caches fingerprint per level: the content is embedded in the
+// binary, so it cannot change while the tests run.
+var fingerprints sync.Map // Level -> string
+
 // fingerprint names the template by the content that goes into it.
 func fingerprint(level Level) (string, error) {
+	if fp, ok := fingerprints.Load(level); ok {
+		return fp.(string), nil
+	}
+	fp, err := computeFingerprint(level)
+	if err == nil {
+		fingerprints.Store(level, fp)
+	}
+	return fp, err
+}
+
+func computeFingerprint(level Level) (string, error) {
 	h := sha256.New()
 	err := fs.WalkDir(migrations.FS, ".", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
