@@ -12,14 +12,9 @@ import (
 	"github.com/commonground/commonground/geo"
 )
 
-// routeFrontend serves the embedded web app: index.html at / (revalidated on
-// every load), hashed files under /assets/ (cached for a year), other files
-// of the build at their path; anything else is a 404 problem.
-func (s *server) routeFrontend(r *gin.Engine) {
-	r.GET("/", s.wrap(s.index))
-	r.HEAD("/", s.wrap(s.index))
-	r.NoRoute(s.wrap(s.staticFile))
-}
+// The embedded web app: index.html at / for browsers (revalidated on every
+// load), hashed files under /assets/ (cached for a year), other files of the
+// build at their path; anything else is a 404 problem.
 
 func (s *server) index(c *gin.Context) error {
 	if s.assets == nil {

@@ -28,7 +28,7 @@ func TestFrontendAssets(t *testing.T) {
 		{"/favicon.svg", "max-age=300", "image/svg+xml"},
 	}
 	for _, tt := range tests {
-		rec := e.do(t, http.MethodGet, tt.path)
+		rec := e.do(t, http.MethodGet, tt.path, "Accept", "text/html,application/xhtml+xml,*/*;q=0.8")
 		if rec.Code != http.StatusOK || !strings.Contains(rec.Header().Get("Cache-Control"), tt.cache) ||
 			!strings.Contains(rec.Header().Get("Content-Type"), tt.ctype) {
 			t.Errorf("%s = %d, Cache-Control %q, Content-Type %q", tt.path, rec.Code,
@@ -42,7 +42,7 @@ func TestFrontendAssets(t *testing.T) {
 
 func TestFrontendNotBuilt(t *testing.T) {
 	e := newEnv(t, refURL, postgis.Config{}, nil)
-	p := problem(t, e.do(t, http.MethodGet, "/"), http.StatusServiceUnavailable)
+	p := problem(t, e.do(t, http.MethodGet, "/", "Accept", "text/html"), http.StatusServiceUnavailable)
 	if p.Code != geo.EUnavailable || !strings.Contains(p.Detail, "make frontend") {
 		t.Errorf("unbuilt app answer: %+v", p)
 	}

@@ -69,8 +69,13 @@ func (s *server) logRequests(c *gin.Context) {
 
 // withDeadline gives every request the handler deadline; the store passes
 // the request's context down to pgx, so a slow query is cancelled with it.
+// Exports stream large results and get ExportTimeout instead.
 func (s *server) withDeadline(c *gin.Context) {
-	ctx, cancel := context.WithTimeout(c.Request.Context(), s.cfg.HandlerTimeout)
+	d := s.cfg.HandlerTimeout
+	if c.FullPath() == exportRoute {
+		d = s.cfg.ExportTimeout
+	}
+	ctx, cancel := context.WithTimeout(c.Request.Context(), d)
 	defer cancel()
 	c.Request = c.Request.WithContext(ctx)
 	c.Next()

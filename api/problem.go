@@ -44,9 +44,19 @@ type handler func(c *gin.Context) error
 // responses, logged at the edge (internal ones in full).
 func (s *server) wrap(h handler) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		if err := h(c); err != nil {
-			s.problem(c, err)
+		err := h(c)
+		if err == nil {
+			return
 		}
+		if c.Writer.Written() {
+			// A streamed response failed half-way: a problem document now
+			// would read as part of it. Log, and cut the connection so the
+			// client sees a truncated response, not a complete one.
+			s.log.ErrorContext(c.Request.Context(), "response failed after it started",
+				slog.String("request_id", requestID(c)), slog.Any("error", err))
+			panic(http.ErrAbortHandler)
+		}
+		s.problem(c, err)
 	}
 }
 

@@ -5,6 +5,7 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -17,13 +18,24 @@ import (
 	"github.com/commonground/commonground/geo"
 )
 
-// Store is what the HTTP layer needs from the database.
+// Store is what the HTTP layer needs from the database. Every read takes
+// the viewer; the store applies the visibility rule for it.
 type Store interface {
 	// Ready returns nil when the database answers and has the expected
 	// schema, else an EUnavailable error.
 	Ready(ctx context.Context) error
-	// Countries returns a page of countries and the total count.
-	Countries(ctx context.Context, limit, offset int) ([]geo.Country, int64, error)
+	Extent(ctx context.Context, v geo.Viewer, collection string) (geo.Extent, error)
+	ActivityFeatures(ctx context.Context, v geo.Viewer, f geo.ActivityFilter, p geo.Page) (geo.FeaturePage, error)
+	Activity(ctx context.Context, v geo.Viewer, id int64, properties []string) (json.RawMessage, error)
+	EachActivity(ctx context.Context, v geo.Viewer, f geo.ActivityFilter, p geo.Page, fn func(json.RawMessage) error) error
+	OrganisationFeatures(ctx context.Context, v geo.Viewer, f geo.ActivityFilter, p geo.Page) (geo.FeaturePage, error)
+	Organisation(ctx context.Context, v geo.Viewer, id int64) (json.RawMessage, error)
+	ProgrammeFeatures(ctx context.Context, v geo.Viewer, f geo.ActivityFilter, p geo.Page) (geo.FeaturePage, error)
+	Programme(ctx context.Context, v geo.Viewer, id int64) (json.RawMessage, error)
+	CountryFeatures(ctx context.Context, v geo.Viewer, f geo.ActivityFilter, p geo.Page) (geo.FeaturePage, error)
+	Country(ctx context.Context, v geo.Viewer, id int64) (json.RawMessage, error)
+	Stats(ctx context.Context, v geo.Viewer, f geo.ActivityFilter, by geo.GroupBy) (geo.Stats, error)
+	Search(ctx context.Context, v geo.Viewer, text, asciiText string, limit int) ([]geo.SearchHit, error)
 }
 
 // Config holds the HTTP layer's limits.
@@ -31,7 +43,11 @@ type Config struct {
 	HandlerTimeout time.Duration // deadline of every request's context
 	MaxBodyBytes   int64         // request body cap
 	ReadyTimeout   time.Duration // budget of the /readyz database check
+	ExportTimeout  time.Duration // deadline of an export, query and write
 }
+
+// exportRoute streams whole filtered sets and has its own deadline.
+const exportRoute = "/collections/activities/export"
 
 // Server is the HTTP handler plus the readiness switch main flips on drain.
 type Server struct {
@@ -60,6 +76,9 @@ func New(store Store, log *slog.Logger, cfg Config, assets fs.FS, reg prometheus
 	if cfg.ReadyTimeout <= 0 {
 		cfg.ReadyTimeout = 2 * time.Second
 	}
+	if cfg.ExportTimeout <= 0 {
+		cfg.ExportTimeout = 5 * time.Minute
+	}
 	s := &server{store: store, log: log, cfg: cfg, draining: new(atomic.Bool), metrics: newMetrics(reg), assets: assets}
 
 	r := gin.New()
@@ -71,8 +90,20 @@ func New(store Store, log *slog.Logger, cfg Config, assets fs.FS, reg prometheus
 	r.GET("/livez", s.livez)
 	r.GET("/readyz", s.wrap(s.readyz))
 	r.GET("/metrics", gin.WrapH(metricsHandler(gatherer)))
-	r.GET("/collections/countries/items", s.wrap(s.countryItems))
-	s.routeFrontend(r)
+	r.GET("/", s.wrap(s.landing))
+	r.HEAD("/", s.wrap(s.landing))
+	r.GET("/conformance", s.wrap(s.conformanceDoc))
+	r.GET("/api", s.wrap(s.openapi))
+	r.GET("/api.html", s.wrap(s.openapiHTML))
+	r.GET("/collections", s.wrap(s.collectionsList))
+	r.GET("/collections/:collection", s.wrap(s.collectionOne))
+	r.GET("/collections/:collection/queryables", s.wrap(s.queryables))
+	r.GET("/collections/:collection/items", s.wrap(s.items))
+	r.GET("/collections/:collection/items/:id", s.wrap(s.item))
+	r.GET(exportRoute, s.wrap(s.export))
+	r.GET("/stats", s.wrap(s.stats))
+	r.GET("/search", s.wrap(s.search))
+	r.NoRoute(s.wrap(s.staticFile))
 
 	r.NoMethod(simpleProblem(http.StatusMethodNotAllowed, geo.EInvalid, "method not allowed on this resource"))
 	return &Server{Handler: r, draining: s.draining}

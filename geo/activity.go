@@ -1,6 +1,7 @@
 package geo
 
 import (
+	"encoding/json"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -58,4 +59,11 @@ type Theme struct {
 	Code       string
 	Name       string
 	SDGTargets []string // e.g. "11.1", "13.1"
+}
+
+// FeaturePage is one page of GeoJSON Feature objects, already encoded, and
+// the number of features the filter matches in all.
+type FeaturePage struct {
+	Features      []json.RawMessage
+	NumberMatched int64
 }

@@ -26,6 +26,7 @@ type config struct {
 	ShutdownTimeout   time.Duration
 	StartupTimeout    time.Duration
 	MaxBodyBytes      int64
+	ExportTimeout     time.Duration
 	MigrateOnStart    bool
 }
 
@@ -54,6 +55,7 @@ func (c *config) settings() []setting {
 		{"COMMONGROUND_SHUTDOWN_TIMEOUT", "20s", "how long in-flight requests may take to finish on shutdown", duration(&c.ShutdownTimeout)},
 		{"COMMONGROUND_STARTUP_TIMEOUT", "30s", "how long start-up waits for the database", duration(&c.StartupTimeout)},
 		{"COMMONGROUND_MAX_BODY_BYTES", "10485760", "request body cap in bytes", int64Range(&c.MaxBodyBytes, 1, 1<<30)},
+		{"COMMONGROUND_EXPORT_TIMEOUT", "5m", "deadline of a streamed export (query and write)", duration(&c.ExportTimeout)},
 		{"COMMONGROUND_MIGRATE_ON_START", "true", "apply pending migrations when serve starts", boolean(&c.MigrateOnStart)},
 	}
 }

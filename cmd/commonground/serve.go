@@ -40,7 +40,8 @@ func serve(ctx context.Context, stopSignals func(), cfg config, log *slog.Logger
 			log.Warn("the web app is not built: / answers 503 until `make frontend` runs before `go build`")
 			assets = nil
 		}
-		h := api.New(s, log, api.Config{HandlerTimeout: cfg.HandlerTimeout, MaxBodyBytes: cfg.MaxBodyBytes}, assets, reg, reg)
+		h := api.New(s, log, api.Config{HandlerTimeout: cfg.HandlerTimeout, MaxBodyBytes: cfg.MaxBodyBytes,
+			ExportTimeout: cfg.ExportTimeout}, assets, reg, reg)
 		return listenAndDrain(ctx, stopSignals, cfg, log, h)
 	})
 }

@@ -2,65 +2,93 @@ package postgis
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
-
-	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/encoding/wkb"
 
 	"github.com/commonground/commonground/geo"
 )
 
-// countrySimplify is the tolerance, in degrees, of the country outlines
-// Countries returns: about 2 km, plenty for a world map (vector tiles
-// simplify per zoom). Measured on the 1:10m data: 0.01 gives 4.0 MB of
-// GeoJSON, 0.02 gives 2.3 MB.
+// countrySimplify is the tolerance, in degrees, of the country outlines the
+// countries collection returns: about 2 km, plenty for a world map (vector
+// tiles simplify per zoom). Measured on the 1:10m data: 0.01 gives 4.0 MB
+// of GeoJSON, 0.02 gives 2.3 MB.
 const countrySimplify = 0.02
 
-const selectCountries = `
-SELECT id, iso_a2, iso_a3, COALESCE(iso_numeric, ''), name, COALESCE(region_code, ''),
-	COALESCE(sub_region_code, ''), COALESCE(intermediate_region_code, ''),
-	ST_AsBinary(ST_Multi(ST_SimplifyPreserveTopology(geom, $3))),
-	count(*) OVER ()
-FROM countries
-ORDER BY iso_a2
-LIMIT $1 OFFSET $2`
+// countryFeature renders a country (c) with its counts (n) as a Feature.
+const countryFeature = `json_build_object(
+	'type', 'Feature', 'id', c.id,
+	'geometry', ST_AsGeoJSON(ST_Multi(ST_SimplifyPreserveTopology(c.geom, %[1]s)), 6)::json,
+	'properties', json_build_object(
+		'iso_a2', c.iso_a2, 'iso_a3', c.iso_a3, 'iso_numeric', c.iso_numeric, 'name', c.name,
+		'region_code', c.region_code, 'region', r.name, 'sub_region_code', c.sub_region_code, 'sub_region', sr.name,
+		'intermediate_region_code', c.intermediate_region_code,
+		'activity_count', coalesce(n.activities, 0), 'member_count', coalesce(n.members, 0)))::text`
 
-// Countries returns a page of countries ordered by ISO code, with outlines
-// simplified for a world map, and the total number of countries.
-func (s *Store) Countries(ctx context.Context, limit, offset int) ([]geo.Country, int64, error) {
-	rows, err := s.pool.Query(ctx, selectCountries, limit, offset, countrySimplify)
+// CountryFeatures returns a page of countries as GeoJSON Features with the
+// number of activities f selects for v located in each and their distinct
+// organisations (for choropleths). The countries themselves are selected by
+// f's Countries, Regions and BBox (outline intersects); f's other
+// constraints select the activities counted.
+func (s *Store) CountryFeatures(ctx context.Context, v geo.Viewer, f geo.ActivityFilter, p geo.Page) (geo.FeaturePage, error) {
+	var q query
+	sel := geo.ActivityFilter{Countries: f.Countries, Regions: f.Regions, BBox: f.BBox}
+	f.Countries, f.Regions, f.BBox = nil, nil, nil
+	if len(sel.Countries) > 0 {
+		q.and(`c.iso_a2 = ANY(` + q.arg(sel.Countries) + `)`)
+	}
+	if len(sel.Regions) > 0 {
+		r := q.arg(sel.Regions)
+		q.and(`(c.region_code = ANY(` + r + `) OR c.sub_region_code = ANY(` + r + `) OR c.intermediate_region_code = ANY(` + r + `))`)
+	}
+	if sel.BBox != nil {
+		q.and(bboxCondition(&q, "c.geom", *sel.BBox))
+	}
+	countSQL := `SELECT count(*) FROM countries c WHERE ` + q.sql()
+	countArgs := len(q.args)
+	where := q.sql()
+	m, err := q.matching(v, f)
 	if err != nil {
-		return nil, 0, fmt.Errorf("postgis: countries: %w", translate(err))
+		return geo.FeaturePage{}, err
 	}
-	defer rows.Close()
-	var out []geo.Country
-	var total int64
-	for rows.Next() {
-		var c geo.Country
-		var b []byte
-		err := rows.Scan(&c.ID, &c.ISOA2, &c.ISOA3, &c.ISONumeric, &c.Name, &c.RegionCode, &c.SubRegionCode,
-			&c.IntermediateRegionCode, &b, &total)
-		if err != nil {
-			return nil, 0, fmt.Errorf("postgis: countries: %w", translate(err))
+	sql := `WITH m AS (` + m + `),
+n AS (SELECT l.country_code, count(DISTINCT l.activity_id) activities, count(DISTINCT ao.organisation_id) members
+	FROM m JOIN activity_locations l ON l.activity_id = m.id
+	JOIN activity_organisations ao ON ao.activity_id = m.id
+	GROUP BY l.country_code)
+SELECT count(*) OVER (), ` + fmt.Sprintf(countryFeature, q.arg(countrySimplify)) + `
+FROM countries c LEFT JOIN n ON n.country_code = c.iso_a2
+LEFT JOIN regions r ON r.code = c.region_code LEFT JOIN regions sr ON sr.code = c.sub_region_code
+WHERE ` + where + `
+ORDER BY c.iso_a2 LIMIT ` + q.arg(p.Limit) + ` OFFSET ` + q.arg(p.Offset)
+	return s.collectionPage(ctx, "countries", sql, countSQL, q.args, countArgs)
+}
+
+// Country returns one country by its numeric id as a Feature.
+func (s *Store) Country(ctx context.Context, v geo.Viewer, id int64) (json.RawMessage, error) {
+	var code string
+	if err := s.pool.QueryRow(ctx, `SELECT iso_a2 FROM countries WHERE id = $1`, id).Scan(&code); err != nil {
+		if geo.ErrorCode(translate(err)) == geo.ENotFound {
+			return nil, geo.Errorf(geo.ENotFound, "no country %d", id)
 		}
-		g, err := wkb.Unmarshal(b)
-		if err != nil {
-			return nil, 0, fmt.Errorf("postgis: countries: %s: %w", c.ISOA2, err)
-		}
-		mp, ok := g.(orb.MultiPolygon)
-		if !ok {
-			return nil, 0, fmt.Errorf("postgis: countries: %s: geometry is %T, want MultiPolygon", c.ISOA2, g)
-		}
-		c.Geometry = mp
-		out = append(out, c)
+		return nil, fmt.Errorf("postgis: country: %w", translate(err))
 	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, fmt.Errorf("postgis: countries: %w", translate(err))
+	page, err := s.CountryFeatures(ctx, v, geo.ActivityFilter{Countries: []string{code}}, geo.Page{Limit: 1})
+	if err != nil || len(page.Features) == 0 {
+		return nil, err
 	}
-	if len(out) == 0 && offset > 0 {
-		if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM countries`).Scan(&total); err != nil {
-			return nil, 0, fmt.Errorf("postgis: countries: %w", translate(err))
+	return page.Features[0], nil
+}
+
+// bboxCondition is "col intersects the box" for one or, across the
+// antimeridian, two envelopes.
+func bboxCondition(q *query, col string, b geo.BBox) string {
+	cond := "("
+	for i, bd := range b.Bounds() {
+		if i > 0 {
+			cond += " OR "
 		}
+		cond += fmt.Sprintf("ST_Intersects(%s, ST_MakeEnvelope(%s, %s, %s, %s, 4326))", col,
+			q.arg(bd.Min[0]), q.arg(bd.Min[1]), q.arg(bd.Max[0]), q.arg(bd.Max[1]))
 	}
-	return out, total, nil
+	return cond + ")"
 }

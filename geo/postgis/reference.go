@@ -117,7 +117,19 @@ ON CONFLICT (iso_a2) DO UPDATE SET
 	iso_a3 = EXCLUDED.iso_a3, iso_numeric = EXCLUDED.iso_numeric, name = EXCLUDED.name,
 	region_code = EXCLUDED.region_code, sub_region_code = EXCLUDED.sub_region_code,
 	intermediate_region_code = EXCLUDED.intermediate_region_code, source_md5 = EXCLUDED.source_md5,
-	geom = EXCLUDED.geom`
+	geom = EXCLUDED.geom, label_point = NULL`
+
+// labelCountries gives changed countries the label point of their largest
+// polygon and moves the country-level locations that refer to them.
+const labelCountries = `
+WITH changed AS (
+	UPDATE countries SET label_point = ST_PointOnSurface(
+		(SELECT d.geom FROM ST_Dump(countries.geom) d ORDER BY ST_Area(d.geom) DESC LIMIT 1))
+	WHERE label_point IS NULL
+	RETURNING iso_a2, label_point
+)
+UPDATE activity_locations l SET point = c.label_point
+FROM changed c WHERE l.kind = 'country' AND l.country_code = c.iso_a2`
 
 func loadCountries(ctx context.Context, tx pgx.Tx, countries []geo.Country) error {
 	_, err := tx.Exec(ctx, `CREATE TEMP TABLE load_countries (
@@ -141,8 +153,10 @@ func loadCountries(ctx context.Context, tx pgx.Tx, countries []geo.Country) erro
 	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"load_countries"}, cols, pgx.CopyFromRows(rows)); err != nil {
 		return fmt.Errorf("countries: copy: %w", err)
 	}
-	if _, err := tx.Exec(ctx, upsertCountries); err != nil {
-		return fmt.Errorf("countries: %w", err)
+	for _, q := range []string{upsertCountries, labelCountries} {
+		if _, err := tx.Exec(ctx, q); err != nil {
+			return fmt.Errorf("countries: %w", err)
+		}
 	}
 	return nil
 }

@@ -1,0 +1,124 @@
+package api
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/commonground/commonground/geo"
+)
+
+// activityFilter parses the domain filter parameters shared by items,
+// exports and stats (and, later, tiles and overlaps) into one
+// geo.ActivityFilter.
+func (p *params) activityFilter() geo.ActivityFilter {
+	var f geo.ActivityFilter
+	if v := p.one("bbox"); v != "" {
+		b, err := geo.ParseBBox(v)
+		if err != nil {
+			p.bad("bbox", err.Error())
+		} else {
+			f.BBox = &b
+		}
+	}
+	if crs := p.one("bbox-crs"); crs != "" && !isCRS84(crs) {
+		p.bad("bbox-crs", "only CRS84 (http://www.opengis.net/def/crs/OGC/1.3/CRS84) is supported")
+	}
+	if v := p.one("datetime"); v != "" {
+		iv, err := geo.ParseDatetime(v)
+		if err != nil {
+			p.bad("datetime", err.Error())
+		} else {
+			f.Datetime = &iv
+		}
+	}
+	f.Organisations = p.ids("organisation")
+	f.Constituencies = enum(p, "constituency", geo.Constituencies)
+	f.Programmes = p.ids("programme")
+	f.ProgrammeTypes = enum(p, "programme_type", geo.ProgrammeTypes)
+	f.Themes = p.matching("theme", themePattern, "a theme code", false)
+	f.Statuses = enum(p, "status", geo.Statuses)
+	f.Countries = p.matching("country", countryPattern, "an ISO 3166-1 alpha-2 code", true)
+	f.Regions = p.matching("region", regionPattern, "a UN M49 region code", false)
+	f.BudgetMin = p.number("budget_min")
+	f.BudgetMax = p.number("budget_max")
+	if f.BudgetMin != nil && f.BudgetMax != nil && *f.BudgetMin > *f.BudgetMax {
+		p.bad("budget_min", "exceeds budget_max")
+	}
+	if v := p.one("budget_currency"); v != "" {
+		if !currencyPat.MatchString(v) {
+			p.bad("budget_currency", fmt.Sprintf("%q is not an ISO 4217 code", v))
+		}
+		f.BudgetCurrency = strings.ToUpper(v)
+	}
+	if f.Q = p.one("q"); len(f.Q) > geo.MaxQLength {
+		p.bad("q", fmt.Sprintf("longer than %d characters", geo.MaxQLength))
+	}
+	p.cql(&f)
+	return f
+}
+
+// cql reads filter and filter-lang: CQL2 text, also under the older name
+// cql-text that GDAL sends.
+func (p *params) cql(f *geo.ActivityFilter) {
+	f.CQL = p.one("filter")
+	switch lang := p.one("filter-lang"); lang {
+	case "", "cql2-text", "cql-text":
+	default:
+		p.bad("filter-lang", fmt.Sprintf("%q is not supported (cql2-text)", lang))
+	}
+	if crs := p.one("filter-crs"); crs != "" && !isCRS84(crs) {
+		p.bad("filter-crs", "only CRS84 is supported")
+	}
+}
+
+func isCRS84(crs string) bool {
+	return crs == "http://www.opengis.net/def/crs/OGC/1.3/CRS84" || crs == "[OGC:CRS84]" || crs == "CRS84" ||
+		crs == "http://www.opengis.net/def/crs/EPSG/0/4326"
+}
+
+// pageOf parses limit, offset, properties and sortby. Above maxLimit the
+// limit is clamped, as OGC API - Features allows.
+func (p *params) pageOf(sortable []string) geo.Page {
+	pg := geo.Page{Limit: defaultLimit}
+	if v := p.one("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		switch {
+		case err != nil && strings.Trim(v, "0123456789") == "" && v != "":
+			pg.Limit = maxLimit // a huge whole number
+		case err != nil || n < 1:
+			p.bad("limit", "must be a whole number of at least 1")
+		default:
+			pg.Limit = min(n, maxLimit)
+		}
+	}
+	if v := p.one("offset"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > maxOffset {
+			p.bad("offset", fmt.Sprintf("must be a whole number from 0 to %d", maxOffset))
+		} else {
+			pg.Offset = n
+		}
+	}
+	if _, ok := p.q["properties"]; ok {
+		pg.Properties = []string{}
+		for _, name := range p.list("properties") {
+			if !propertyName.MatchString(name) {
+				p.bad("properties", fmt.Sprintf("%q is not a property name", name))
+				continue
+			}
+			pg.Properties = append(pg.Properties, name)
+		}
+	}
+	for _, key := range p.list("sortby") {
+		sk := geo.SortKey{Property: strings.TrimLeft(key, "+-")}
+		sk.Desc = strings.HasPrefix(key, "-")
+		if !slices.Contains(sortable, sk.Property) {
+			p.bad("sortby", fmt.Sprintf("cannot sort by %q (one of %v)", sk.Property, sortable))
+			continue
+		}
+		pg.SortBy = append(pg.SortBy, sk)
+	}
+	return pg
+}

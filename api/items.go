@@ -1,0 +1,141 @@
+package api
+
+import (
+	"bufio"
+	"encoding/json"
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/commonground/commonground/geo"
+)
+
+// viewerOf is who the request is for. Until accounts exist every request is
+// anonymous: it sees public activities only.
+func viewerOf(*gin.Context) geo.Viewer { return geo.Viewer{Kind: geo.Anonymous} }
+
+// writeJSON writes v as JSON with the given media type.
+func writeJSON(c *gin.Context, mediaType string, v any) error {
+	c.Header("Content-Type", mediaType)
+	c.Status(http.StatusOK)
+	return jsonEncode(c.Writer, v)
+}
+
+// format is the representation a request asks for: f wins over Accept.
+func format(c *gin.Context, p *params, allowed ...string) string {
+	f := p.one("f")
+	if f == "" {
+		switch c.NegotiateFormat(mediaGeoJSON, gin.MIMEJSON, "text/csv") {
+		case "text/csv":
+			f = "csv"
+		default:
+			f = "json"
+		}
+	}
+	if f == "geojson" {
+		f = "json"
+	}
+	for _, a := range allowed {
+		if f == a {
+			return f
+		}
+	}
+	p.bad("f", "must be one of "+joinComma(allowed))
+	return ""
+}
+
+// items answers /collections/{collection}/items: one page of features as a
+// GeoJSON FeatureCollection (or CSV) with numberMatched, numberReturned and
+// self/next/prev links that keep every parameter.
+func (s *server) items(c *gin.Context) error {
+	col, err := collectionByID(c.Param("collection"))
+	if err != nil {
+		return err
+	}
+	p, err := parseParams(c, col.params...)
+	if err != nil {
+		return err
+	}
+	f := p.activityFilter()
+	pg := p.pageOf(col.sortable)
+	fm := format(c, p, "json", "csv")
+	if err := p.err(); err != nil {
+		return err
+	}
+	page, err := col.list(s.store, c.Request.Context(), viewerOf(c), f, pg)
+	if err != nil {
+		return err
+	}
+	if fm == "csv" {
+		return writeCSV(c, col.ID, func(row func(json.RawMessage) error) error {
+			for _, feat := range page.Features {
+				if err := row(feat); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	return writeFeatureCollection(c, page, pageLinks(c, p.q, pg, len(page.Features), page.NumberMatched))
+}
+
+// writeFeatureCollection streams the page: the features are already JSON.
+func writeFeatureCollection(c *gin.Context, page geo.FeaturePage, links []link) error {
+	c.Header("Content-Type", mediaGeoJSON)
+	c.Status(http.StatusOK)
+	w := bufio.NewWriterSize(c.Writer, 64<<10)
+	w.WriteString(`{"type":"FeatureCollection","numberMatched":`)
+	w.WriteString(strconv.FormatInt(page.NumberMatched, 10))
+	w.WriteString(`,"numberReturned":`)
+	w.WriteString(strconv.Itoa(len(page.Features)))
+	w.WriteString(`,"timeStamp":"`)
+	w.WriteString(nowRFC3339())
+	w.WriteString(`","links":`)
+	lj, _ := json.Marshal(links)
+	w.Write(lj)
+	w.WriteString(`,"features":[`)
+	for i, f := range page.Features {
+		if i > 0 {
+			w.WriteByte(',')
+		}
+		w.Write(f)
+	}
+	w.WriteString("]}\n")
+	return w.Flush()
+}
+
+// item answers /collections/{collection}/items/{id}.
+func (s *server) item(c *gin.Context) error {
+	col, err := collectionByID(c.Param("collection"))
+	if err != nil {
+		return err
+	}
+	p, err := parseParams(c, []string{"f", "properties"})
+	if err != nil {
+		return err
+	}
+	id, perr := strconv.ParseInt(c.Param("id"), 10, 64)
+	if perr != nil || id < 1 {
+		return geo.Errorf(geo.ENotFound, "no feature %q in %s", c.Param("id"), col.ID)
+	}
+	pg := p.pageOf(nil)
+	format(c, p, "json")
+	if err := p.err(); err != nil {
+		return err
+	}
+	feat, err := col.one(s.store, c.Request.Context(), viewerOf(c), id, pg.Properties)
+	if err != nil {
+		return err
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(feat, &doc); err != nil {
+		return err
+	}
+	self := abs(c, "/collections/"+col.ID+"/items/"+c.Param("id"))
+	doc["links"] = []link{
+		{Href: self, Rel: "self", Type: mediaGeoJSON, Title: "this feature"},
+		{Href: abs(c, "/collections/"+col.ID), Rel: "collection", Type: mediaJSON, Title: col.Title},
+	}
+	return writeJSON(c, mediaGeoJSON, doc)
+}

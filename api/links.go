@@ -1,0 +1,87 @@
+package api
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/commonground/commonground/geo"
+)
+
+// link is an OGC API link object.
+type link struct {
+	Href  string `json:"href"`
+	Rel   string `json:"rel"`
+	Type  string `json:"type,omitempty"`
+	Title string `json:"title,omitempty"`
+}
+
+// Media types.
+const (
+	mediaGeoJSON = "application/geo+json"
+	mediaJSON    = "application/json"
+	mediaOpenAPI = "application/vnd.oai.openapi+json;version=3.0"
+	mediaCSV     = "text/csv; charset=utf-8"
+	mediaSchema  = "application/schema+json"
+)
+
+// parseQuery parses the raw query string strictly: a malformed one (a stray
+// ';' or bad %-escape) is refused rather than partly ignored.
+func parseQuery(c *gin.Context) (url.Values, error) {
+	q, err := url.ParseQuery(c.Request.URL.RawQuery)
+	if err != nil {
+		return nil, &geo.Error{Code: geo.EInvalid, Message: "malformed query string",
+			Fields: []geo.FieldError{{Parameter: firstKey(c.Request.URL.RawQuery), Detail: err.Error()}}}
+	}
+	return q, nil
+}
+
+// firstKey names the parameter at fault in a malformed query: the first
+// pair that does not parse on its own.
+func firstKey(raw string) string {
+	for _, pair := range strings.Split(raw, "&") {
+		if _, err := url.ParseQuery(pair); err != nil {
+			key, _, _ := strings.Cut(pair, "=")
+			return key
+		}
+	}
+	return ""
+}
+
+// baseURL is the scheme and host the client used.
+func baseURL(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+// abs returns the absolute URL of path on this server.
+func abs(c *gin.Context, path string) string { return baseURL(c.Request) + path }
+
+// pageLinks returns absolute self, next and prev links that keep every
+// parameter of the request.
+func pageLinks(c *gin.Context, q url.Values, pg geo.Page, returned int, matched int64) []link {
+	base := abs(c, c.Request.URL.Path)
+	at := func(off int) string {
+		v := url.Values{}
+		for k, vals := range q {
+			v[k] = vals
+		}
+		v.Set("limit", strconv.Itoa(pg.Limit))
+		v.Set("offset", strconv.Itoa(off))
+		return base + "?" + v.Encode()
+	}
+	links := []link{{Href: at(pg.Offset), Rel: "self", Type: mediaGeoJSON, Title: "this page"}}
+	if int64(pg.Offset+returned) < matched && returned > 0 {
+		links = append(links, link{Href: at(pg.Offset + pg.Limit), Rel: "next", Type: mediaGeoJSON, Title: "next page"})
+	}
+	if pg.Offset > 0 {
+		links = append(links, link{Href: at(max(0, pg.Offset-pg.Limit)), Rel: "prev", Type: mediaGeoJSON, Title: "previous page"})
+	}
+	return links
+}

@@ -1,0 +1,200 @@
+package api
+
+import (
+	"fmt"
+	"html/template"
+	"net/http"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/commonground/commonground/geo"
+)
+
+func nowRFC3339() string { return time.Now().UTC().Format(time.RFC3339) }
+
+// paramDoc describes one query parameter for the OpenAPI document.
+type paramDoc struct {
+	desc   string
+	schema map[string]any
+	style  bool // a comma-separated list (style form, explode false)
+}
+
+func strSchema() map[string]any { return map[string]any{"type": "string"} }
+func enumSchema[T ~string](vals []T) map[string]any {
+	e := make([]string, len(vals))
+	for i, v := range vals {
+		e[i] = string(v)
+	}
+	return map[string]any{"type": "array", "items": map[string]any{"type": "string", "enum": e}}
+}
+func listOf(t string) map[string]any {
+	return map[string]any{"type": "array", "items": map[string]any{"type": t}}
+}
+
+// paramDocs documents every query parameter once; endpoints refer to them.
+var paramDocs = map[string]paramDoc{
+	"bbox": {desc: "minLon,minLat,maxLon,maxLat in CRS84; minLon > maxLon crosses the antimeridian. For organisations: HQ inside; for countries: outline intersects; for activities: a location's representative point inside.",
+		schema: map[string]any{"type": "array", "minItems": 4, "maxItems": 6, "items": map[string]any{"type": "number"}}, style: true},
+	"bbox-crs":        {desc: "CRS of bbox; only CRS84.", schema: strSchema()},
+	"datetime":        {desc: "An instant, a/b, ../b or a/.. (dates or RFC 3339); an activity matches when its period overlaps it. Activities with neither start nor end never match.", schema: strSchema()},
+	"organisation":    {desc: "Organisation ids (any role).", schema: listOf("integer"), style: true},
+	"constituency":    {desc: "Constituencies of the organisations taking part.", schema: enumSchema(geo.Constituencies), style: true},
+	"programme":       {desc: "Programme ids.", schema: listOf("integer"), style: true},
+	"programme_type":  {desc: "Programme types.", schema: enumSchema(geo.ProgrammeTypes), style: true},
+	"theme":           {desc: "Theme codes (any of them).", schema: listOf("string"), style: true},
+	"status":          {desc: "IATI activity statuses.", schema: enumSchema(geo.Statuses), style: true},
+	"country":         {desc: "ISO 3166-1 alpha-2 codes of any location.", schema: listOf("string"), style: true},
+	"region":          {desc: "UN M49 codes of a region, sub-region or intermediate region of any location.", schema: listOf("string"), style: true},
+	"budget_min":      {desc: "Smallest budget, in budget_currency. Budgets in other currencies are converted at indicative annual average rates (exchange_rates); same currency compares exactly; budgets in a currency without a rate never match.", schema: map[string]any{"type": "number", "minimum": 0}},
+	"budget_max":      {desc: "Largest budget, in budget_currency (see budget_min).", schema: map[string]any{"type": "number", "minimum": 0}},
+	"budget_currency": {desc: "ISO 4217 code budget_min and budget_max are stated in (default USD).", schema: strSchema()},
+	"q":               {desc: "Free text (title and description; words, \"phrases\", -exclusions).", schema: strSchema()},
+	"filter":          {desc: "A CQL2 text filter over the collection's queryables.", schema: strSchema()},
+	"filter-lang":     {desc: "cql2-text (cql-text, as older GDAL sends it, is accepted).", schema: map[string]any{"type": "string", "enum": []string{"cql2-text", "cql-text"}}},
+	"filter-crs":      {desc: "CRS of geometries in filter; only CRS84.", schema: strSchema()},
+	"limit":           {desc: fmt.Sprintf("Page size (default %d; above %d it is clamped to %d).", defaultLimit, maxLimit, maxLimit), schema: map[string]any{"type": "integer", "minimum": 1}},
+	"offset":          {desc: "Features to skip.", schema: map[string]any{"type": "integer", "minimum": 0, "maximum": maxOffset}},
+	"properties":      {desc: "Only these properties.", schema: listOf("string"), style: true},
+	"sortby":          {desc: "Properties to sort by, each with an optional + or - prefix: " + strings.Join(geo.ActivitySortable, ", ") + ".", schema: listOf("string"), style: true},
+	"f":               {desc: "Representation: json (GeoJSON), csv where offered.", schema: map[string]any{"type": "string", "enum": []string{"json", "geojson", "csv", "html"}}},
+	"group_by":        {desc: "Dimension to group by.", schema: map[string]any{"type": "string", "enum": geo.GroupBys}},
+}
+
+// operation is one documented route.
+type operation struct {
+	path, summary string
+	params        []string
+	pathParams    []string
+	media         string
+}
+
+func (s *server) operations() []operation {
+	ops := []operation{
+		{path: "/", summary: "Landing page (JSON for API clients, the map for browsers)", params: []string{"f"}, media: mediaJSON},
+		{path: "/conformance", summary: "Conformance classes", params: []string{"f"}, media: mediaJSON},
+		{path: "/api", summary: "This OpenAPI document", params: []string{"f"}, media: mediaOpenAPI},
+		{path: "/api.html", summary: "This API as a web page", media: "text/html"},
+		{path: "/collections", summary: "The feature collections", params: []string{"f"}, media: mediaJSON},
+	}
+	// One set of paths per collection (GDAL's OAPIF driver reads the
+	// parameters of /collections/<id>/items to learn what it may filter on).
+	for _, col := range collections {
+		base := "/collections/" + col.ID
+		var items []string
+		for _, set := range col.params {
+			items = append(items, set...)
+		}
+		if col.sortable == nil {
+			items = slices.DeleteFunc(items, func(p string) bool { return p == "sortby" || p == "properties" })
+		}
+		ops = append(ops,
+			operation{path: base, summary: col.Title + ": the collection, with its extent as the viewer may see it", params: []string{"f"}, media: mediaJSON},
+			operation{path: base + "/queryables", summary: col.Title + ": properties a filter may use (JSON Schema)", params: []string{"f"}, media: mediaSchema},
+			operation{path: base + "/items", summary: col.Title + ": features, filtered and paged. " + col.Description, params: items, media: mediaGeoJSON},
+			operation{path: base + "/items/{id}", summary: col.Title + ": one feature", params: []string{"f", "properties"}, pathParams: []string{"id"}, media: mediaGeoJSON},
+		)
+	}
+	return append(ops,
+		operation{path: exportRoute, summary: "Every filtered activity, streamed, as GeoJSON or CSV (a download)", params: append(append([]string{}, filterParams...), "f", "properties", "sortby"), media: mediaGeoJSON},
+		operation{path: "/stats", summary: "Activity count, distinct organisations and budget totals per currency of the filtered activities, grouped", params: append(append([]string{}, filterParams...), "group_by", "f"), media: mediaJSON},
+		operation{path: "/search", summary: "Activities, organisations and places matching q, best first", params: []string{"q", "limit", "f"}, media: mediaJSON},
+		operation{path: "/livez", summary: "The process is up", media: mediaJSON},
+		operation{path: "/readyz", summary: "Ready for traffic: database reachable, schema current, not draining", media: mediaJSON},
+		operation{path: "/metrics", summary: "Prometheus metrics", media: "text/plain"},
+	)
+}
+
+// openapiDoc builds the OpenAPI 3.0 document from the operations table, so
+// it lists exactly the routes served (a test checks both ways).
+func (s *server) openapiDoc(base string) map[string]any {
+	paths := map[string]any{}
+	for _, op := range s.operations() {
+		var params []any
+		for _, name := range op.pathParams {
+			params = append(params, map[string]any{"name": name, "in": "path", "required": true,
+				"schema": map[string]any{"type": "integer", "minimum": 1}})
+		}
+		for _, name := range op.params {
+			d := paramDocs[name]
+			p := map[string]any{"name": name, "in": "query", "required": false, "description": d.desc, "schema": d.schema}
+			if d.style {
+				p["style"], p["explode"] = "form", false
+			}
+			params = append(params, p)
+		}
+		responses := map[string]any{
+			"200": map[string]any{"description": "OK", "content": map[string]any{op.media: map[string]any{"schema": map[string]any{}}}},
+			"400": ref("Problem"), "404": ref("Problem"), "503": ref("Problem"), "500": ref("Problem"),
+		}
+		id := strings.NewReplacer("/", "_", "{", "", "}", "", ".", "_").Replace(strings.Trim(op.path, "/"))
+		if id == "" {
+			id = "landing"
+		}
+		paths[op.path] = map[string]any{"get": map[string]any{
+			"operationId": id, "summary": op.summary, "parameters": params, "responses": responses,
+		}}
+	}
+	return map[string]any{
+		"openapi": "3.0.3",
+		"info": map[string]any{"title": "CommonGround", "version": "1.0.0",
+			"description": "Where the alliance's members work and where their work overlaps (OGC API - Features, Part 1 and 3).",
+			"license":     map[string]any{"name": "Data: Natural Earth (public domain), GeoNames (CC BY 4.0)"}},
+		"servers":    []any{map[string]any{"url": base}},
+		"paths":      paths,
+		"components": map[string]any{"responses": map[string]any{"Problem": problemResponse()}},
+	}
+}
+
+func ref(name string) map[string]any { return map[string]any{"$ref": "#/components/responses/" + name} }
+
+func problemResponse() map[string]any {
+	return map[string]any{
+		"description": "RFC 9457 problem details",
+		"content": map[string]any{"application/problem+json": map[string]any{"schema": map[string]any{
+			"type":     "object",
+			"required": []string{"type", "title", "status"},
+			"properties": map[string]any{
+				"type": strSchema(), "title": strSchema(), "status": map[string]any{"type": "integer"},
+				"detail": strSchema(), "instance": strSchema(), "code": strSchema(), "request_id": strSchema(),
+				"errors": map[string]any{"type": "array", "items": map[string]any{"type": "object", "properties": map[string]any{
+					"parameter": strSchema(), "pointer": strSchema(), "line": map[string]any{"type": "integer"}, "detail": strSchema()}}},
+			},
+		}}},
+	}
+}
+
+func (s *server) openapi(c *gin.Context) error {
+	if err := s.noParams(c, "f"); err != nil {
+		return err
+	}
+	return writeJSON(c, mediaOpenAPI, s.openapiDoc(baseURL(c.Request)))
+}
+
+var apiPage = template.Must(template.New("api").Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>CommonGround API</title>
+<style>body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}
+code{background:#f3f3f3;padding:0 .2em}dt{margin-top:1em;font-weight:600}dd{margin-left:1rem}</style></head>
+<body><h1>CommonGround API</h1><p>OGC API - Features over the alliance's activities. The machine-readable
+definition is at <a href="/api">/api</a> (OpenAPI 3.0).</p><dl>
+{{range .}}<dt><code>GET {{.Path}}</code></dt><dd>{{.Summary}}{{if .Params}}<br>Parameters: {{range $i, $p := .Params}}{{if $i}}, {{end}}<code>{{$p}}</code>{{end}}{{end}}</dd>
+{{end}}</dl></body></html>`))
+
+func (s *server) openapiHTML(c *gin.Context) error {
+	type row struct {
+		Path, Summary string
+		Params        []string
+	}
+	var rows []row
+	for _, op := range s.operations() {
+		ps := append([]string{}, op.params...)
+		sort.Strings(ps)
+		rows = append(rows, row{op.path, op.summary, ps})
+	}
+	c.Header("Content-Type", "text/html; charset=utf-8")
+	c.Status(http.StatusOK)
+	return apiPage.Execute(c.Writer, rows)
+}

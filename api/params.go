@@ -1,0 +1,166 @@
+package api
+
+import (
+	"fmt"
+	"math"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/commonground/commonground/geo"
+)
+
+// Paging limits of every items endpoint.
+const (
+	defaultLimit = 100
+	maxLimit     = 1000
+	maxOffset    = 1_000_000
+	maxParamLen  = 4000
+)
+
+// Parameter sets: each endpoint accepts exactly its set; anything else is a
+// 400 naming the parameter, as OGC API - Features asks.
+var (
+	filterParams = []string{"bbox", "bbox-crs", "datetime", "organisation", "constituency", "programme",
+		"programme_type", "theme", "status", "country", "region", "budget_min", "budget_max", "budget_currency",
+		"q", "filter", "filter-lang", "filter-crs"}
+	pageParams = []string{"limit", "offset", "properties", "sortby", "f"}
+)
+
+// params is a parsed query string with the set of names its endpoint takes.
+type params struct {
+	q      url.Values
+	errs   []geo.FieldError
+	filter geo.ActivityFilter
+	page   geo.Page
+}
+
+// parseParams parses the raw query strictly, refusing names outside
+// allowed, values that are too long and malformed escapes.
+func parseParams(c *gin.Context, allowed ...[]string) (*params, error) {
+	q, err := parseQuery(c)
+	if err != nil {
+		return nil, err
+	}
+	p := &params{q: q}
+	for name, vals := range q {
+		if !slices.ContainsFunc(allowed, func(set []string) bool { return slices.Contains(set, name) }) {
+			p.bad(name, "unknown parameter")
+			continue
+		}
+		for _, v := range vals {
+			if len(v) > maxParamLen {
+				p.bad(name, fmt.Sprintf("longer than %d characters", maxParamLen))
+			}
+		}
+	}
+	return p, nil
+}
+
+func (p *params) bad(name, detail string) {
+	p.errs = append(p.errs, geo.FieldError{Parameter: name, Detail: detail})
+}
+
+// err returns the collected problems as one EInvalid error.
+func (p *params) err() error {
+	if len(p.errs) == 0 {
+		return nil
+	}
+	slices.SortFunc(p.errs, func(a, b geo.FieldError) int { return strings.Compare(a.Parameter, b.Parameter) })
+	return &geo.Error{Code: geo.EInvalid, Message: "invalid query parameters", Fields: p.errs}
+}
+
+// list returns the values of a repeatable, comma-separated parameter.
+func (p *params) list(name string) []string {
+	var out []string
+	for _, v := range p.q[name] {
+		for _, part := range strings.Split(v, ",") {
+			if part = strings.TrimSpace(part); part != "" {
+				out = append(out, part)
+			}
+		}
+	}
+	if len(out) > geo.MaxFilterValues {
+		p.bad(name, fmt.Sprintf("more than %d values", geo.MaxFilterValues))
+		return nil
+	}
+	return out
+}
+
+// one returns the single value of name ("" when absent).
+func (p *params) one(name string) string {
+	vals := p.q[name]
+	if len(vals) > 1 {
+		p.bad(name, "given more than once")
+	}
+	if len(vals) == 0 {
+		return ""
+	}
+	return strings.TrimSpace(vals[0])
+}
+
+func (p *params) ids(name string) []int64 {
+	var out []int64
+	for _, v := range p.list(name) {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 1 {
+			p.bad(name, fmt.Sprintf("%q is not an id", v))
+			continue
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
+func (p *params) number(name string) *float64 {
+	v := p.one(name)
+	if v == "" {
+		return nil
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || f < 0 || f > 1e15 {
+		p.bad(name, fmt.Sprintf("%q is not an amount from 0 to 10^15", v))
+		return nil
+	}
+	return &f
+}
+
+// enum parses a list whose values must come from allowed.
+func enum[T ~string](p *params, name string, allowed []T) []T {
+	var out []T
+	for _, v := range p.list(name) {
+		if !slices.Contains(allowed, T(v)) {
+			p.bad(name, fmt.Sprintf("unknown value %q (one of %v)", v, allowed))
+			continue
+		}
+		out = append(out, T(v))
+	}
+	return out
+}
+
+var (
+	themePattern   = regexp.MustCompile(`^[a-z_]{1,40}$`)
+	countryPattern = regexp.MustCompile(`^[A-Za-z]{2}$`)
+	regionPattern  = regexp.MustCompile(`^[0-9]{3}$`)
+	currencyPat    = regexp.MustCompile(`^[A-Za-z]{3}$`)
+	propertyName   = regexp.MustCompile(`^[a-z_]{1,40}$`)
+)
+
+func (p *params) matching(name string, re *regexp.Regexp, what string, upper bool) []string {
+	var out []string
+	for _, v := range p.list(name) {
+		if !re.MatchString(v) {
+			p.bad(name, fmt.Sprintf("%q is not %s", v, what))
+			continue
+		}
+		if upper {
+			v = strings.ToUpper(v)
+		}
+		out = append(out, v)
+	}
+	return out
+}
