@@ -53,6 +53,19 @@ const exportRoute = "/collections/activities/export"
 type Server struct {
 	http.Handler
 	draining *atomic.Bool
+	engine   *gin.Engine
+}
+
+// Route is one method and path template the server answers.
+type Route struct{ Method, Path string }
+
+// Routes lists the routes the router serves (gin templates, ":name").
+func (s *Server) Routes() []Route {
+	var out []Route
+	for _, r := range s.engine.Routes() {
+		out = append(out, Route{r.Method, r.Path})
+	}
+	return out
 }
 
 // Drain makes /readyz answer 503 from now on, so load balancers stop sending
@@ -106,5 +119,5 @@ func New(store Store, log *slog.Logger, cfg Config, assets fs.FS, reg prometheus
 	r.NoRoute(s.wrap(s.staticFile))
 
 	r.NoMethod(simpleProblem(http.StatusMethodNotAllowed, geo.EInvalid, "method not allowed on this resource"))
-	return &Server{Handler: r, draining: s.draining}
+	return &Server{Handler: r, draining: s.draining, engine: r}
 }

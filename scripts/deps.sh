@@ -26,6 +26,7 @@ command -v npm >/dev/null || die "npm is not installed"
 packages=()
 if [ "$mode" = test ]; then
 	[ -x /usr/bin/chromium ] || packages+=(chromium)
+	command -v ogrinfo >/dev/null || packages+=(gdal-bin)
 fi
 if [ ${#packages[@]} -gt 0 ]; then
 	SUDO=""

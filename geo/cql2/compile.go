@@ -137,6 +137,8 @@ func describe(e Expr) string {
 		return "a timestamp"
 	case *IntervalLit:
 		return "an interval"
+	case *OpenEnd:
+		return "an open end ('..')"
 	case *GeometryLit:
 		return "a geometry"
 	case *BBoxLit:

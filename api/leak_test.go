@@ -1,0 +1,167 @@
+package api_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/commonground/commonground/geo"
+	"github.com/commonground/commonground/geo/demo"
+	"github.com/commonground/commonground/geo/postgis"
+	"github.com/commonground/commonground/geo/postgis/pgtest"
+)
+
+// Every demo activity that is not public carries demo.Sentinel in its
+// title. No answer an anonymous viewer gets may contain it, nor count such
+// an activity in any number, extent or statistic.
+func TestNothingLeaksToAnonymousViewers(t *testing.T) {
+	ctx := context.Background()
+	dbURL := pgtest.New(t, pgtest.Demo)
+	e := newEnv(t, dbURL, postgis.Config{}, nil)
+	conn, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	var public, hidden int64
+	var hiddenIDs []int64
+	if err := conn.QueryRow(ctx, `SELECT count(*) FILTER (WHERE visibility = 'public'), count(*) FILTER (WHERE visibility <> 'public'),
+		array_agg(id) FILTER (WHERE visibility <> 'public') FROM activities`).Scan(&public, &hidden, &hiddenIDs); err != nil {
+		t.Fatal(err)
+	}
+	if hidden < 50 || public < 500 {
+		t.Fatalf("demo data lacks hidden activities: %d public, %d hidden", public, hidden)
+	}
+	get := func(path string) string {
+		t.Helper()
+		rec := e.do(t, http.MethodGet, path)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("%s = %d %s", path, rec.Code, rec.Body)
+		}
+		body := rec.Body.String()
+		if strings.Contains(body, demo.Sentinel) || strings.Contains(body, "NOT-PUBLIC") {
+			t.Errorf("%s leaks a non-public activity", path)
+		}
+		return body
+	}
+
+	t.Run("items, pages, formats and export", func(t *testing.T) {
+		var fc struct {
+			NumberMatched int64 `json:"numberMatched"`
+			Features      []json.RawMessage
+		}
+		seen := 0
+		for off := 0; ; off += 250 {
+			if err := json.Unmarshal([]byte(get(fmt.Sprintf("/collections/activities/items?limit=250&offset=%d", off))), &fc); err != nil {
+				t.Fatal(err)
+			}
+			if fc.NumberMatched != public {
+				t.Fatalf("numberMatched %d, want %d public", fc.NumberMatched, public)
+			}
+			seen += len(fc.Features)
+			if len(fc.Features) < 250 {
+				break
+			}
+		}
+		if int64(seen) != public {
+			t.Errorf("paged through %d features, want %d", seen, public)
+		}
+		if n := strings.Count(get("/collections/activities/export?f=csv"), "\n"); int64(n) != public+1 {
+			t.Errorf("CSV export has %d lines, want %d", n, public+1)
+		}
+		var ex struct{ Features []json.RawMessage }
+		if err := json.Unmarshal([]byte(get("/collections/activities/export?f=geojson")), &ex); err != nil || int64(len(ex.Features)) != public {
+			t.Errorf("GeoJSON export: %d features, %v", len(ex.Features), err)
+		}
+		get("/collections/activities/items?f=csv&limit=1000")
+		// The queries avoid the sentinel's text: the self link repeats them.
+		get("/collections/activities/items?q=PUBLIC")
+		cql := get("/collections/activities/items?filter=" + url.QueryEscape("title LIKE '%-PUBLIC%'"))
+		if !strings.Contains(cql, `"numberMatched":0`) {
+			t.Errorf("a CQL2 filter on the sentinel matched something")
+		}
+	})
+
+	t.Run("single hidden items are not found", func(t *testing.T) {
+		for _, id := range hiddenIDs[:10] {
+			rec := e.do(t, http.MethodGet, fmt.Sprintf("/collections/activities/items/%d", id))
+			if rec.Code != http.StatusNotFound || strings.Contains(rec.Body.String(), "NOT-PUBLIC") {
+				t.Errorf("hidden activity %d: %d %s", id, rec.Code, rec.Body)
+			}
+		}
+	})
+
+	t.Run("counts of the other collections", func(t *testing.T) {
+		sums := map[string]string{
+			"countries":     `SELECT count(DISTINCT (l.activity_id, l.country_code)) FROM activity_locations l JOIN activities a ON a.id = l.activity_id WHERE a.visibility = 'public' AND l.country_code IS NOT NULL`,
+			"organisations": `SELECT count(DISTINCT (ao.activity_id, ao.organisation_id)) FROM activity_organisations ao JOIN activities a ON a.id = ao.activity_id WHERE a.visibility = 'public'`,
+			"programmes":    `SELECT count(*) FROM activities WHERE visibility = 'public' AND programme_id IS NOT NULL`,
+		}
+		for col, sql := range sums {
+			var want int64
+			if err := conn.QueryRow(ctx, sql).Scan(&want); err != nil {
+				t.Fatal(err)
+			}
+			var fc struct {
+				Features []struct {
+					Properties struct {
+						ActivityCount int64 `json:"activity_count"`
+					}
+				}
+			}
+			if err := json.Unmarshal([]byte(get("/collections/"+col+"/items?limit=1000")), &fc); err != nil {
+				t.Fatal(err)
+			}
+			var got int64
+			for _, f := range fc.Features {
+				got += f.Properties.ActivityCount
+			}
+			if got != want {
+				t.Errorf("%s: activity counts sum to %d, want %d (public only)", col, got, want)
+			}
+		}
+	})
+
+	t.Run("stats, search, extents", func(t *testing.T) {
+		for _, by := range append([]geo.GroupBy{geo.ByNone}, geo.GroupBys...) {
+			var st geo.Stats
+			if err := json.Unmarshal([]byte(get("/stats?group_by="+string(by))), &st); err != nil {
+				t.Fatal(err)
+			}
+			if st.Total.Activities != public {
+				t.Errorf("stats by %q: total %d, want %d", by, st.Total.Activities, public)
+			}
+		}
+		rows, err := conn.Query(ctx, `SELECT split_part(title, ' ', 1) || ' ' || split_part(title, ' ', 2) FROM activities WHERE visibility <> 'public' LIMIT 15`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		words, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range words {
+			body := get("/search?limit=25&q=" + url.QueryEscape(w))
+			for _, id := range hiddenIDs {
+				if strings.Contains(body, fmt.Sprintf(`"type":"activity","id":%d,`, id)) {
+					t.Errorf("search %q finds hidden activity %d", w, id)
+				}
+			}
+		}
+		var maxEnd string
+		if err := conn.QueryRow(ctx, `SELECT to_char(max(end_date), 'YYYY-MM-DD') FROM activities WHERE visibility = 'public'`).Scan(&maxEnd); err != nil {
+			t.Fatal(err)
+		}
+		if body := get("/collections/activities"); !strings.Contains(body, maxEnd+"T00:00:00Z") {
+			t.Errorf("temporal extent does not end at the last public activity (%s): %s", maxEnd, body)
+		}
+		get("/collections")
+		get("/collections/activities/queryables")
+	})
+}

@@ -1,0 +1,107 @@
+// Command cgbench measures the activities items endpoint against the raw
+// database cost of the same work (BENCHMARKS.md, "Items (issue 3)").
+//
+//	cgbench seed -db URL -n 100000 -bin bin/commonground
+//	cgbench run  -url http://127.0.0.1:PORT -db URL -clients 4 -duration 20s
+//	cgbench all  -admin URL -bin bin/commonground -sizes 10000,100000
+//	cgbench check -url http://127.0.0.1:PORT -db URL
+//
+// seed fills a benchmark database with the demo alliance plus synthetic
+// public point activities; run drives the server and the two baselines
+// (B1: PostGIS builds the GeoJSON, the server's SQL; B2: plain rows encoded
+// in Go) with the same concurrency and prints a markdown table; all seeds
+// each size, starts the server on a free port, runs and stops it; check
+// verifies that B1 returns the server's bytes and B2 the same features.
+// It only talks to 127.0.0.1 / localhost.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `usage: cgbench seed|run|all|check [flags]  (cgbench <command> -h lists the flags)`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	err := dispatch(ctx, os.Args[1:])
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "cgbench:", err)
+		if errors.Is(err, errUsage) {
+			fmt.Fprintln(os.Stderr, usage)
+			os.Exit(2)
+		}
+		os.Exit(1)
+	}
+}
+
+var errUsage = errors.New("bad usage")
+
+func dispatch(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		return errUsage
+	}
+	fs := flag.NewFlagSet("cgbench "+args[0], flag.ContinueOnError)
+	switch args[0] {
+	case "seed":
+		return seedCmd(ctx, fs, args[1:])
+	case "run":
+		return runCmd(ctx, fs, args[1:])
+	case "all":
+		return allCmd(ctx, fs, args[1:])
+	case "check":
+		return checkCmd(ctx, fs, args[1:])
+	}
+	return fmt.Errorf("unknown command %q: %w", args[0], errUsage)
+}
+
+// localOnly refuses URLs (http or postgres) whose host is not the loopback
+// interface: the tool generates load and must not aim it elsewhere.
+func localOnly(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("bad URL: %w", err)
+	}
+	host := u.Hostname()
+	if host == "localhost" {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return nil
+	}
+	return fmt.Errorf("%s://%s is not on 127.0.0.1/localhost: cgbench only talks to this machine", u.Scheme, u.Host)
+}
+
+// withDatabase returns the URL with its database name replaced.
+func withDatabase(raw, name string) (string, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", err
+	}
+	u.Path = "/" + name
+	return u.String(), nil
+}
+
+// databaseName is the database a URL names.
+func databaseName(raw string) (string, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", err
+	}
+	name := u.Path
+	if len(name) > 0 && name[0] == '/' {
+		name = name[1:]
+	}
+	if name == "" {
+		return "", fmt.Errorf("the URL names no database")
+	}
+	return name, nil
+}
