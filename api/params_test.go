@@ -80,7 +80,9 @@ func TestParseGood(t *testing.T) {
 		{"sortby", "sortby=-start_date,title", func(_ geo.ActivityFilter, p geo.Page) bool {
 			return len(p.SortBy) == 2 && p.SortBy[0].Desc && p.SortBy[0].Property == "start_date" && !p.SortBy[1].Desc
 		}},
-		{"sortby with +", "sortby=%2Bbudget", func(_ geo.ActivityFilter, p geo.Page) bool { return !p.SortBy[0].Desc && p.SortBy[0].Property == "budget" }},
+		{"sortby with +", "sortby=%2Bbudget", func(_ geo.ActivityFilter, p geo.Page) bool {
+			return !p.SortBy[0].Desc && p.SortBy[0].Property == "budget"
+		}},
 		{"cql2", "filter=status%3D'closed'&filter-lang=cql2-text", func(f geo.ActivityFilter, _ geo.Page) bool { return f.CQL == "status='closed'" }},
 		{"GDAL's cql-text", "filter=status%3D'closed'&filter-lang=cql-text", func(f geo.ActivityFilter, _ geo.Page) bool { return f.CQL != "" }},
 		{"format", "f=json", func(geo.ActivityFilter, geo.Page) bool { return true }},
