@@ -18,7 +18,7 @@ import (
 // entry take the first feature's properties in sorted order.
 var csvColumns = map[string][]string{
 	"activities": {"iati_identifier", "title", "status", "start_date", "end_date", "budget", "currency",
-		"programme", "programme_type", "lead_organisation", "lead_constituency", "organisations", "themes",
+		"programme_name", "programme_type", "lead_organisation", "lead_constituency", "organisations", "themes",
 		"countries", "precision", "location_count", "description", "updated_at"},
 }
 

@@ -140,7 +140,9 @@ func TestGDAL(t *testing.T) {
 
 	// GDAL 3.6 pushes a comparison down as a cql-text filter= only for the
 	// properties that are also query parameters in /api (status,
-	// programme_type, programme); the rest it evaluates itself. Whatever it
+	// programme_type); the rest it evaluates itself. A property must not
+	// share a parameter's name with another meaning: the programme's name is
+	// programme_name, as the programme parameter takes ids. Whatever it
 	// pushes, the result must be what the where clause means.
 	t.Run("where", func(t *testing.T) {
 		var progName string
@@ -155,7 +157,7 @@ func TestGDAL(t *testing.T) {
 		}{
 			{"status = 'closed'", `a.status = 'closed'`, nil, true},
 			{"programme_type = 'catalytic_fund'", `(SELECT type FROM programmes WHERE id = a.programme_id) = 'catalytic_fund'`, nil, true},
-			{"programme = '" + strings.ReplaceAll(progName, "'", "''") + "'", `(SELECT name FROM programmes WHERE id = a.programme_id) = $1`, []any{progName}, true},
+			{"programme_name = '" + strings.ReplaceAll(progName, "'", "''") + "'", `(SELECT name FROM programmes WHERE id = a.programme_id) = $1`, []any{progName}, false},
 			{"budget > 1000000", `a.budget > 1000000`, nil, false},
 			{"currency = 'EUR'", `a.currency = 'EUR'`, nil, false},
 		} {

@@ -64,7 +64,7 @@ CROSS JOIN LATERAL (SELECT jsonb_build_object(
 	'iati_identifier', a.iati_identifier, 'title', a.title, 'description', a.description,
 	'status', a.status, 'start_date', a.start_date, 'end_date', a.end_date,
 	'budget', a.budget, 'currency', a.currency, 'visibility', a.visibility,
-	'programme_id', a.programme_id, 'programme', p.name, 'programme_type', p.type,
+	'programme_id', a.programme_id, 'programme_name', p.name, 'programme_type', p.type,
 	'lead_organisation_id', org.lead_id, 'lead_organisation', org.lead_name,
 	'lead_constituency', org.lead_constituency, 'organisations', coalesce(org.list, '[]'),
 	'themes', th.list, 'countries', coalesce(loc.countries, '{}'), 'precision', loc.best,
