@@ -1,12 +1,15 @@
 package api_test
 
 import (
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/commonground/commonground/geo"
 	"github.com/commonground/commonground/geo/postgis"
@@ -197,4 +200,40 @@ func TestParametersNamedLikePropertiesAreQueryable(t *testing.T) {
 			t.Errorf("parameter %q is also a feature property but not a queryable", p.Name)
 		}
 	}
+}
+
+// Data answers carry an ETag from the data version; a matching
+// If-None-Match is a 304, and a change to the data changes the ETag.
+func TestConditionalRequests(t *testing.T) {
+	dbURL := pgtest.New(t, pgtest.Demo)
+	e := newEnv(t, dbURL, postgis.Config{}, nil)
+	path := "/collections/activities/items?limit=5"
+	rec := e.do(t, http.MethodGet, path)
+	etag := rec.Header().Get("ETag")
+	if rec.Code != http.StatusOK || etag == "" || !strings.Contains(rec.Header().Get("Cache-Control"), "public") {
+		t.Fatalf("first answer %d, ETag %q, Cache-Control %q", rec.Code, etag, rec.Header().Get("Cache-Control"))
+	}
+	if rec := e.do(t, http.MethodGet, path, "If-None-Match", etag); rec.Code != http.StatusNotModified || rec.Body.Len() != 0 {
+		t.Errorf("revalidation = %d with %d bytes", rec.Code, rec.Body.Len())
+	}
+	if other := e.do(t, http.MethodGet, path+"&offset=5").Header().Get("ETag"); other == etag {
+		t.Error("another page has the same ETag")
+	}
+	conn := connect(t, dbURL)
+	if _, err := conn.Exec(context.Background(), `UPDATE activities SET title = title || '.' WHERE id = (SELECT min(id) FROM activities)`); err != nil {
+		t.Fatal(err)
+	}
+	if rec := e.do(t, http.MethodGet, path, "If-None-Match", etag); rec.Code != http.StatusOK || rec.Header().Get("ETag") == etag {
+		t.Errorf("after a change: %d, ETag %q (was %q)", rec.Code, rec.Header().Get("ETag"), etag)
+	}
+}
+
+func connect(t *testing.T, dbURL string) *pgx.Conn {
+	t.Helper()
+	conn, err := pgx.Connect(context.Background(), dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close(context.Background()) })
+	return conn
 }

@@ -96,6 +96,7 @@ func writeProblem(c *gin.Context, p Problem) {
 		c.Header("Retry-After", strconv.Itoa(retryAfterSeconds))
 	}
 	c.Header("Cache-Control", "no-store")
+	c.Writer.Header().Del("ETag")
 	c.Render(p.Status, problemRender{p})
 	c.Abort()
 }

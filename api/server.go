@@ -24,6 +24,8 @@ type Store interface {
 	// Ready returns nil when the database answers and has the expected
 	// schema, else an EUnavailable error.
 	Ready(ctx context.Context) error
+	// DataVersion moves on every change of the data the API shows.
+	DataVersion(ctx context.Context) (int64, error)
 	Extent(ctx context.Context, v geo.Viewer, collection string) (geo.Extent, error)
 	ActivityFeatures(ctx context.Context, v geo.Viewer, f geo.ActivityFilter, p geo.Page) (geo.FeaturePage, error)
 	Activity(ctx context.Context, v geo.Viewer, id int64, properties []string) (json.RawMessage, error)
@@ -108,14 +110,15 @@ func New(store Store, log *slog.Logger, cfg Config, assets fs.FS, reg prometheus
 	r.GET("/conformance", s.wrap(s.conformanceDoc))
 	r.GET("/api", s.wrap(s.openapi))
 	r.GET("/api.html", s.wrap(s.openapiHTML))
-	r.GET("/collections", s.wrap(s.collectionsList))
-	r.GET("/collections/:collection", s.wrap(s.collectionOne))
-	r.GET("/collections/:collection/queryables", s.wrap(s.queryables))
-	r.GET("/collections/:collection/items", s.wrap(s.items))
-	r.GET("/collections/:collection/items/:id", s.wrap(s.item))
-	r.GET(exportRoute, s.wrap(s.export))
-	r.GET("/stats", s.wrap(s.stats))
-	r.GET("/search", s.wrap(s.search))
+	data := r.Group("", s.conditional)
+	data.GET("/collections", s.wrap(s.collectionsList))
+	data.GET("/collections/:collection", s.wrap(s.collectionOne))
+	data.GET("/collections/:collection/queryables", s.wrap(s.queryables))
+	data.GET("/collections/:collection/items", s.wrap(s.items))
+	data.GET("/collections/:collection/items/:id", s.wrap(s.item))
+	data.GET(exportRoute, s.wrap(s.export))
+	data.GET("/stats", s.wrap(s.stats))
+	data.GET("/search", s.wrap(s.search))
 	r.NoRoute(s.wrap(s.staticFile))
 
 	r.NoMethod(simpleProblem(http.StatusMethodNotAllowed, geo.EInvalid, "method not allowed on this resource"))

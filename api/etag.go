@@ -1,0 +1,57 @@
+package api
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+)
+
+// conditional gives data responses an ETag derived from the data version,
+// the viewer's visibility class and the request (URL and negotiated
+// representation), and answers If-None-Match with 304 before any query
+// runs. Any change to the data bumps the version, so no stale answer is
+// ever confirmed. Anonymous answers may be cached by shared caches; others
+// are private.
+func (s *server) conditional(c *gin.Context) {
+	version, err := s.store.DataVersion(c.Request.Context())
+	if err != nil {
+		s.problem(c, err)
+		return
+	}
+	v := viewerOf(c)
+	h := sha256.Sum256([]byte(c.Request.URL.RequestURI() + "\n" + c.GetHeader("Accept") + "\n" + v.Class()))
+	etag := `W/"` + strconv.FormatInt(version, 10) + "-" + hex.EncodeToString(h[:8]) + `"`
+	c.Header("ETag", etag)
+	c.Header("Vary", "Accept, Accept-Encoding")
+	if v.Class() == "anonymous" {
+		c.Header("Cache-Control", "public, max-age=0, must-revalidate")
+	} else {
+		c.Header("Cache-Control", "private, max-age=0, must-revalidate")
+	}
+	if matchesETag(c.GetHeader("If-None-Match"), etag) {
+		c.AbortWithStatus(http.StatusNotModified)
+		return
+	}
+	c.Next()
+}
+
+// matchesETag compares weakly, as If-None-Match does.
+func matchesETag(header, etag string) bool {
+	if header == "" {
+		return false
+	}
+	if strings.TrimSpace(header) == "*" {
+		return true
+	}
+	want := strings.TrimPrefix(etag, "W/")
+	for _, t := range strings.Split(header, ",") {
+		if strings.TrimPrefix(strings.TrimSpace(t), "W/") == want {
+			return true
+		}
+	}
+	return false
+}
