@@ -18,18 +18,22 @@ var synthSQL = []synthStatement{
 	{what: "seed", sql: `SELECT setseed(0.42)`},
 	{what: "places", sql: `CREATE TEMP TABLE bench_places ON COMMIT DROP AS
 SELECT p.geonameid, p.name, p.country_code, ST_X(p.geom) AS lon, ST_Y(p.geom) AS lat,
-	sum(p.population) OVER (ORDER BY p.geonameid) AS hi
+	(sum(p.population) OVER (ORDER BY p.geonameid))::float8 AS hi
 FROM places p JOIN countries c ON c.iso_a2 = p.country_code
 WHERE p.population >= 50000`},
 	{what: "places index", sql: `CREATE INDEX ON bench_places (hi)`},
+	{what: "places statistics", sql: `ANALYZE bench_places`},
 	{what: "draw", ranged: true, sql: `CREATE TEMP TABLE bench_new ON COMMIT DROP AS
-SELECT g AS n, pl.geonameid, pl.name, pl.country_code, pl.lon, pl.lat,
-	random() AS r_title, random() AS r_desc, random() AS r_prog, random() AS r_status,
-	random() AS r_start, random() AS r_len, random() AS r_budget, random() AS r_cur,
-	random() AS r_lon, random() AS r_lat, random() AS r_lead, random() AS r_partner,
-	random() AS r_theme, random() AS r_theme2
-FROM generate_series($1::int, $2::int) g
-CROSS JOIN LATERAL (SELECT random() * (SELECT max(hi) FROM bench_places) + 0 * g AS pick) x
+WITH picks AS MATERIALIZED (
+	SELECT g AS n, random() * (SELECT max(hi) FROM bench_places) AS pick,
+		random() AS r_title, random() AS r_desc, random() AS r_prog, random() AS r_status,
+		random() AS r_start, random() AS r_len, random() AS r_budget, random() AS r_cur,
+		random() AS r_lon, random() AS r_lat, random() AS r_lead, random() AS r_partner,
+		random() AS r_theme, random() AS r_theme2
+	FROM generate_series($1::int, $2::int) g
+)
+SELECT x.*, pl.geonameid, pl.name, pl.country_code, pl.lon, pl.lat
+FROM picks x
 CROSS JOIN LATERAL (SELECT * FROM bench_places b WHERE b.hi >= x.pick ORDER BY b.hi LIMIT 1) pl`},
 	{what: "activities", sql: `INSERT INTO activities (iati_identifier, title, description, programme_id, status,
 	start_date, end_date, budget, currency, visibility)
