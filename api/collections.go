@@ -31,8 +31,8 @@ var collections = []collection{
 			"for country-level work); the locations property lists each location's kind and precision in the same order.",
 		params:   [][]string{filterParams, pageParams},
 		sortable: geo.ActivitySortable,
-		list:     Store.ActivityFeatures,
-		one:      Store.Activity,
+		list:     activityFeatures,
+		one:      activityFeature,
 	},
 	{
 		ID: "organisations", Title: "Member organisations",

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/commonground/commonground/geo"
 )
 
 // export streams every activity the filters select, as GeoJSON or CSV,
@@ -28,8 +30,13 @@ func (s *server) export(c *gin.Context) error {
 	_ = http.NewResponseController(c.Writer).SetWriteDeadline(time.Now().Add(s.cfg.ExportTimeout))
 	ctx := c.Request.Context()
 	name := "commonground-activities-" + time.Now().UTC().Format("20060102")
+	keep := keepSet(pg.Properties)
+	var buf []byte
 	each := func(row func(json.RawMessage) error) error {
-		return s.store.EachActivity(ctx, viewerOf(c), f, pg, row)
+		return s.store.EachActivity(ctx, viewerOf(c), f, pg, func(a geo.ActivityView) error {
+			buf = appendActivity(buf[:0], a, keep)
+			return row(buf)
+		})
 	}
 	if fm == "csv" {
 		c.Header("Content-Disposition", `attachment; filename="`+name+`.csv"`)

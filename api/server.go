@@ -27,9 +27,9 @@ type Store interface {
 	// DataVersion moves on every change of the data the API shows.
 	DataVersion(ctx context.Context) (int64, error)
 	Extent(ctx context.Context, v geo.Viewer, collection string) (geo.Extent, error)
-	ActivityFeatures(ctx context.Context, v geo.Viewer, f geo.ActivityFilter, p geo.Page) (geo.FeaturePage, error)
-	Activity(ctx context.Context, v geo.Viewer, id int64, properties []string) (json.RawMessage, error)
-	EachActivity(ctx context.Context, v geo.Viewer, f geo.ActivityFilter, p geo.Page, fn func(json.RawMessage) error) error
+	ActivityPage(ctx context.Context, v geo.Viewer, f geo.ActivityFilter, p geo.Page) (geo.ActivityPage, error)
+	Activity(ctx context.Context, v geo.Viewer, id int64) (geo.ActivityView, error)
+	EachActivity(ctx context.Context, v geo.Viewer, f geo.ActivityFilter, p geo.Page, fn func(geo.ActivityView) error) error
 	OrganisationFeatures(ctx context.Context, v geo.Viewer, f geo.ActivityFilter, p geo.Page) (geo.FeaturePage, error)
 	Organisation(ctx context.Context, v geo.Viewer, id int64) (json.RawMessage, error)
 	ProgrammeFeatures(ctx context.Context, v geo.Viewer, f geo.ActivityFilter, p geo.Page) (geo.FeaturePage, error)

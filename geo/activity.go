@@ -2,6 +2,7 @@ package geo
 
 import (
 	"encoding/json"
+	"slices"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -65,5 +66,91 @@ type Theme struct {
 // the number of features the filter matches in all.
 type FeaturePage struct {
 	Features      []json.RawMessage
+	NumberMatched int64
+}
+
+// ActivityView is an activity as the read side shows it: the row, its
+// organisations with their roles, its themes and its locations, each with
+// the representative point maps and boxes use.
+type ActivityView struct {
+	ID             int64
+	IATIIdentifier string
+	Title          string
+	Description    string
+	Status         Status
+	Start, End     time.Time // zero when unknown
+	Budget         string    // exact decimal text ("1250000.00"); empty when none
+	Currency       string
+	Visibility     Visibility
+	ProgrammeID    int64 // 0 when none
+	ProgrammeName  string
+	ProgrammeType  ProgrammeType
+	Demo           bool
+	UpdatedAt      time.Time
+	Organisations  []OrganisationRole // the lead first
+	Themes         []string
+	Locations      []LocationView
+}
+
+// OrganisationRole is an organisation's part in an activity, as shown.
+type OrganisationRole struct {
+	ID           int64
+	Slug, Name   string
+	Role         Role
+	Constituency Constituency
+}
+
+// LocationView is a location as shown: what it refers to and the point
+// that stands for it (for a country, its label point).
+type LocationView struct {
+	Kind        LocationKind
+	Precision   Precision
+	Name        string
+	CountryCode string
+	PlaceID     int64
+	Point       orb.Point
+}
+
+// Lead returns the lead organisation, if any.
+func (a ActivityView) Lead() (OrganisationRole, bool) {
+	for _, o := range a.Organisations {
+		if o.Role == RoleLead {
+			return o, true
+		}
+	}
+	return OrganisationRole{}, false
+}
+
+// Countries returns the distinct country codes of the locations, in order
+// of first appearance.
+func (a ActivityView) Countries() []string {
+	out := []string{}
+	for _, l := range a.Locations {
+		if l.CountryCode != "" && !slices.Contains(out, l.CountryCode) {
+			out = append(out, l.CountryCode)
+		}
+	}
+	return out
+}
+
+// BestPrecision returns the most precise of the locations' precisions ("" without locations).
+func (a ActivityView) BestPrecision() Precision {
+	best := ""
+	for _, l := range a.Locations {
+		if best == "" || precisionRank[l.Precision] < precisionRank[Precision(best)] {
+			best = string(l.Precision)
+		}
+	}
+	return Precision(best)
+}
+
+var precisionRank = map[Precision]int{
+	PrecisionExact: 1, PrecisionApproximate: 2, PrecisionCity: 3, PrecisionAdminArea: 4, PrecisionCountry: 5,
+}
+
+// ActivityPage is one page of activities and the number the filter matches
+// in all.
+type ActivityPage struct {
+	Activities    []ActivityView
 	NumberMatched int64
 }

@@ -76,12 +76,12 @@ func TestActivityFilters(t *testing.T) {
 			if err := conn.QueryRow(ctx, tt.want).Scan(&want); err != nil {
 				t.Fatal(err)
 			}
-			page, err := s.ActivityFeatures(ctx, geo.Viewer{}, tt.filter, geo.Page{Limit: 1000})
+			page, err := s.ActivityPage(ctx, geo.Viewer{}, tt.filter, geo.Page{Limit: 1000})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if page.NumberMatched != want || int64(len(page.Features)) != want {
-				t.Errorf("matched %d, returned %d; want %d", page.NumberMatched, len(page.Features), want)
+			if page.NumberMatched != want || int64(len(page.Activities)) != want {
+				t.Errorf("matched %d, returned %d; want %d", page.NumberMatched, len(page.Activities), want)
 			}
 			if want == 0 && tt.name != "SQL-looking text" {
 				t.Errorf("the case selects nothing, so it proves little")
@@ -118,7 +118,7 @@ func TestVisibilityRule(t *testing.T) {
 		{"member", geo.Viewer{Kind: geo.Member, OrganisationID: org}, public + members + ownDrafts},
 		{"secretariat", geo.Viewer{Kind: geo.Secretariat}, all},
 	} {
-		page, err := s.ActivityFeatures(ctx, tt.v, geo.ActivityFilter{}, geo.Page{Limit: 1})
+		page, err := s.ActivityPage(ctx, tt.v, geo.ActivityFilter{}, geo.Page{Limit: 1})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -131,9 +131,10 @@ func TestVisibilityRule(t *testing.T) {
 	}
 }
 
-// A feature carries a MultiPoint with one point per location and the
-// locations' kinds and precisions in the same order.
-func TestActivityFeatureShape(t *testing.T) {
+// An activity comes back with every location, in order, each with its
+// representative point; a country-level location stands at the country's
+// label point, inside the country.
+func TestActivityView(t *testing.T) {
 	ctx := context.Background()
 	dbURL := pgtest.New(t, pgtest.Demo)
 	s, conn := open(t, dbURL), connect(t, dbURL)
@@ -142,35 +143,30 @@ func TestActivityFeatureShape(t *testing.T) {
 		WHERE a.visibility = 'public' GROUP BY a.id HAVING count(*) >= 3 AND bool_or(l.kind = 'country') ORDER BY a.id LIMIT 1`).Scan(&id); err != nil {
 		t.Fatal(err)
 	}
-	raw, err := s.Activity(ctx, geo.Viewer{}, id, nil)
+	a, err := s.Activity(ctx, geo.Viewer{}, id)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var f struct {
-		ID       int64
-		Geometry struct {
-			Type        string
-			Coordinates [][2]float64
+	if a.ID != id || len(a.Locations) < 3 || len(a.Organisations) == 0 || len(a.Themes) == 0 {
+		t.Fatalf("activity %+v", a)
+	}
+	if lead, ok := a.Lead(); !ok || a.Organisations[0] != lead {
+		t.Errorf("the lead does not come first: %+v", a.Organisations)
+	}
+	for _, l := range a.Locations {
+		if l.Kind != geo.KindCountry {
+			continue
 		}
-		Properties struct {
-			Locations []struct{ Kind, Precision string }
-			Precision string
+		var inside bool
+		if err := conn.QueryRow(ctx, `SELECT ST_Intersects(geom, ST_SetSRID(ST_MakePoint($1, $2), 4326)) FROM countries WHERE iso_a2 = $3`,
+			l.Point[0], l.Point[1], l.CountryCode).Scan(&inside); err != nil || !inside {
+			t.Errorf("country location %+v stands outside its country (%v)", l, err)
 		}
 	}
-	if err := json.Unmarshal(raw, &f); err != nil {
-		t.Fatal(err)
+	if a.BestPrecision() == geo.PrecisionCountry {
+		t.Errorf("best precision %q", a.BestPrecision())
 	}
-	if f.ID != id || f.Geometry.Type != "MultiPoint" || len(f.Geometry.Coordinates) != len(f.Properties.Locations) || len(f.Properties.Locations) < 3 {
-		t.Fatalf("feature %s", raw)
-	}
-	hasCountry := false
-	for _, l := range f.Properties.Locations {
-		hasCountry = hasCountry || (l.Kind == "country" && l.Precision == "country")
-	}
-	if !hasCountry || f.Properties.Precision == "country" {
-		t.Errorf("locations %+v, best precision %q", f.Properties.Locations, f.Properties.Precision)
-	}
-	if _, err := s.Activity(ctx, geo.Viewer{}, 99999999, nil); geo.ErrorCode(err) != geo.ENotFound {
+	if _, err := s.Activity(ctx, geo.Viewer{}, 99999999); geo.ErrorCode(err) != geo.ENotFound {
 		t.Errorf("missing activity: %v", err)
 	}
 }
