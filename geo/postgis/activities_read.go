@@ -57,7 +57,7 @@ func (s *Store) ActivityPage(ctx context.Context, v geo.Viewer, f geo.ActivityFi
 		return geo.ActivityPage{}, err
 	}
 	var out geo.ActivityPage
-	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM activities a WHERE `+q.sql(), q.args...).Scan(&out.NumberMatched); err != nil {
+	if out.NumberMatched, err = s.countActivities(ctx, q.sql(), q.args); err != nil {
 		return out, fmt.Errorf("postgis: count activities: %w", translate(err))
 	}
 	sql := `SELECT a.id FROM activities a WHERE ` + q.sql() + ` ORDER BY ` + order +

@@ -172,3 +172,30 @@ func TestActivityView(t *testing.T) {
 }
 
 func itoa(n int64) string { b, _ := json.Marshal(n); return string(b) }
+
+// numberMatched is cached per data version: a change to the data is
+// counted at once.
+func TestCountFollowsChanges(t *testing.T) {
+	ctx := context.Background()
+	dbURL := pgtest.New(t, pgtest.Demo)
+	s, conn := open(t, dbURL), connect(t, dbURL)
+	f := geo.ActivityFilter{Statuses: []geo.Status{geo.StatusClosed}}
+	count := func() int64 {
+		page, err := s.ActivityPage(ctx, geo.Viewer{}, f, geo.Page{Limit: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return page.NumberMatched
+	}
+	before := count()
+	if again := count(); again != before {
+		t.Fatalf("same query counted %d then %d", before, again)
+	}
+	if _, err := conn.Exec(ctx, `UPDATE activities SET status = 'closed' WHERE id = (
+		SELECT min(id) FROM activities WHERE visibility = 'public' AND status <> 'closed')`); err != nil {
+		t.Fatal(err)
+	}
+	if after := count(); after != before+1 {
+		t.Errorf("after closing one more: %d, want %d", after, before+1)
+	}
+}

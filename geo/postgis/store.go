@@ -24,7 +24,8 @@ type Config struct {
 
 // Store reads and writes CommonGround's data. It is safe for concurrent use.
 type Store struct {
-	pool *pgxpool.Pool
+	pool   *pgxpool.Pool
+	counts *countCache
 }
 
 // ParseConfig validates cfg and returns the pool configuration. Its errors
@@ -65,7 +66,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgis: open: %w", translate(err))
 	}
-	return &Store{pool: pool}, nil
+	return &Store{pool: pool, counts: newCountCache(4096)}, nil
 }
 
 // Close waits for acquired connections to be released and closes the pool.
