@@ -83,3 +83,14 @@ clean: ## remove build output
 
 bench: $(TEST_DB) ## data-loading benchmarks (figures in BENCHMARKS.md)
 	TEST_DATABASE_URL='$(TEST_DB_URL)' $(GO) test -run '^$$' -bench . -benchtime 5x ./geo/postgis/
+
+# Items benchmark (issue 3): seeds cg_bench_10k and cg_bench_100k on the
+# local cluster when needed, serves each on a free loopback port and
+# compares the server with the same work done straight in PostgreSQL.
+BENCH_SIZES    ?= 10000,100000
+BENCH_DURATION ?= 20s
+.PHONY: bench-items
+bench-items: $(TEST_DB) ## items endpoint against raw PostGIS at 10k and 100k activities (figures in BENCHMARKS.md)
+	$(GO) build -o bin/cgbench ./cmd/cgbench
+	$(GO) build -o bin/cgbench-server ./cmd/commonground
+	bin/cgbench all -admin '$(TEST_DB_URL)' -bin bin/cgbench-server -sizes $(BENCH_SIZES) -duration $(BENCH_DURATION)

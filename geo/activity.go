@@ -121,8 +121,7 @@ func (a ActivityView) Lead() (OrganisationRole, bool) {
 	return OrganisationRole{}, false
 }
 
-// Countries returns the distinct country codes of the locations, in order
-// of first appearance.
+// Countries returns the distinct country codes of the locations, sorted.
 func (a ActivityView) Countries() []string {
 	out := []string{}
 	for _, l := range a.Locations {
@@ -130,6 +129,7 @@ func (a ActivityView) Countries() []string {
 			out = append(out, l.CountryCode)
 		}
 	}
+	slices.Sort(out)
 	return out
 }
 

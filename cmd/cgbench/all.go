@@ -1,0 +1,155 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+func allCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
+	var cfg runConfig
+	admin := fs.String("admin", "", "URL of the PostgreSQL server (any database); the benchmark databases are cg_bench_<size>")
+	bin := fs.String("bin", "bin/commonground", "the commonground binary: seeds the databases and serves")
+	sizes := fs.String("sizes", "10000,100000", "comma-separated numbers of activities")
+	runFlags(fs, &cfg)
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	ns, err := parseSizes(*sizes)
+	if err != nil {
+		return err
+	}
+	var all []result
+	for _, n := range ns {
+		db, err := withDatabase(*admin, "cg_bench_"+sizeLabel(n))
+		if err != nil {
+			return err
+		}
+		if err := seed(ctx, db, *bin, n); err != nil {
+			return err
+		}
+		cfg.db = db
+		res, err := withServer(ctx, *bin, db, func(url string) ([]result, error) {
+			cfg.url = url
+			if err := cfg.validate(); err != nil {
+				return nil, err
+			}
+			return measureAll(ctx, cfg)
+		})
+		if err != nil {
+			return err
+		}
+		all = append(all, res...)
+	}
+	printTables(os.Stdout, all, cfg)
+	return nil
+}
+
+func parseSizes(s string) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 || n > 5_000_000 {
+			return nil, fmt.Errorf("-sizes: %q is not a number of activities (1..5000000): %w", f, errUsage)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// sizeLabel names a size: 10000 is 10k, 1000000 is 1m.
+func sizeLabel(n int) string {
+	switch {
+	case n%1_000_000 == 0:
+		return strconv.Itoa(n/1_000_000) + "m"
+	case n%1000 == 0:
+		return strconv.Itoa(n/1000) + "k"
+	}
+	return strconv.Itoa(n)
+}
+
+// withServer starts `bin serve` on a free loopback port against db, waits
+// until /readyz answers 200, runs f with its base URL and stops it
+// (SIGTERM to that one process, then a kill after 30 s).
+func withServer(ctx context.Context, bin, db string, f func(url string) ([]result, error)) ([]result, error) {
+	addr, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
+	logf, err := os.CreateTemp("", "cgbench-server-*.log")
+	if err != nil {
+		return nil, err
+	}
+	defer logf.Close()
+	cmd := exec.Command(bin, "serve")
+	cmd.Env = append(os.Environ(), "DATABASE_URL="+db, "COMMONGROUND_ADDR="+addr,
+		"COMMONGROUND_DRAIN_DELAY=0s", "COMMONGROUND_DB_MAX_CONNS=8")
+	cmd.Stdout, cmd.Stderr = logf, logf
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	defer stopServer(cmd, exited)
+	url := "http://" + addr
+	log.Printf("server: %s serve on %s (log: %s)", bin, url, logf.Name())
+	if err := waitReady(ctx, url, exited); err != nil {
+		return nil, fmt.Errorf("server: %w (see %s)", err, logf.Name())
+	}
+	return f(url)
+}
+
+func stopServer(cmd *exec.Cmd, exited chan error) {
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		return // already gone
+	}
+	select {
+	case <-exited:
+	case <-time.After(30 * time.Second):
+		cmd.Process.Kill()
+		<-exited
+	}
+}
+
+// freeAddr returns a loopback address with a port that was free just now.
+func freeAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
+}
+
+// waitReady polls /readyz for up to a minute.
+func waitReady(ctx context.Context, url string, exited chan error) error {
+	client := &http.Client{Timeout: 2 * time.Second}
+	for range 240 {
+		select {
+		case err := <-exited:
+			exited <- err
+			return fmt.Errorf("exited before it was ready: %v", err)
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(250 * time.Millisecond):
+		}
+		resp, err := client.Get(url + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+	}
+	return errors.New("not ready after a minute")
+}
