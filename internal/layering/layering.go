@@ -31,9 +31,11 @@ const (
 // Rules maps each package of the module (relative path) to its rule.
 var Rules = map[string]Rule{
 	"cmd/commonground":   {MayImport: []string{"*"}},
+	"cmd/cgbench":        {MayImport: []string{"*"}},
 	"api":                {MayImport: []string{"geo"}, Never: []string{Module + "/geo/postgis", Module + "/migrations", Module + "/internal", pgx, tern}},
 	"geo":                {Never: []string{gin, pgx, Module + "/api"}},
-	"geo/postgis":        {MayImport: []string{"geo", "migrations"}, Never: []string{Module + "/api", gin}},
+	"geo/postgis":        {MayImport: []string{"geo", "geo/cql2", "migrations"}, Never: []string{Module + "/api", gin}},
+	"geo/cql2":           {MayImport: []string{"geo"}, Never: []string{Module + "/api", gin, pgx, Module + "/geo/postgis"}},
 	"geo/postgis/pgtest": {MayImport: []string{"geo", "geo/postgis", "geo/reference", "geo/demo", "migrations", "internal/dataload"}, Never: []string{Module + "/api", gin}},
 	"geo/reference":      {MayImport: []string{"geo"}, Never: []string{Module + "/api", gin, pgx, Module + "/geo/postgis"}},
 	"geo/demo":           {MayImport: []string{"geo"}, Never: []string{Module + "/api", gin, pgx, Module + "/geo/postgis"}},
