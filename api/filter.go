@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -34,29 +35,39 @@ func (p *params) activityFilter() geo.ActivityFilter {
 		}
 	}
 	f.Organisations = p.ids("organisation")
-	f.Constituencies = enum(p, "constituency", geo.Constituencies)
 	f.Programmes = p.ids("programme")
-	f.ProgrammeTypes = enum(p, "programme_type", geo.ProgrammeTypes)
-	f.Themes = p.matching("theme", themePattern, "a theme code", false)
-	f.Statuses = enum(p, "status", geo.Statuses)
-	f.Countries = p.matching("country", countryPattern, "an ISO 3166-1 alpha-2 code", true)
-	f.Regions = p.matching("region", regionPattern, "a UN M49 region code", false)
+	f.Constituencies = vocab[geo.Constituency](p.list("constituency"))
+	f.ProgrammeTypes = vocab[geo.ProgrammeType](p.list("programme_type"))
+	f.Statuses = vocab[geo.Status](p.list("status"))
+	f.Themes = p.list("theme")
+	f.Countries = upper(p.list("country"))
+	f.Regions = p.list("region")
 	f.BudgetMin = p.number("budget_min")
 	f.BudgetMax = p.number("budget_max")
-	if f.BudgetMin != nil && f.BudgetMax != nil && *f.BudgetMin > *f.BudgetMax {
-		p.bad("budget_min", "exceeds budget_max")
-	}
-	if v := p.one("budget_currency"); v != "" {
-		if !currencyPat.MatchString(v) {
-			p.bad("budget_currency", fmt.Sprintf("%q is not an ISO 4217 code", v))
-		}
-		f.BudgetCurrency = strings.ToUpper(v)
-	}
-	if f.Q = p.one("q"); len(f.Q) > geo.MaxQLength {
-		p.bad("q", fmt.Sprintf("longer than %d characters", geo.MaxQLength))
-	}
+	f.BudgetCurrency = strings.ToUpper(p.one("budget_currency"))
+	f.Q = p.one("q")
 	p.cql(&f)
+	// The domain's own check: vocabularies, code shapes, ranges, lengths.
+	var ge *geo.Error
+	if errors.As(f.Validate(), &ge) {
+		p.errs = append(p.errs, ge.Fields...)
+	}
 	return f
+}
+
+func vocab[T ~string](vals []string) []T {
+	out := make([]T, len(vals))
+	for i, v := range vals {
+		out[i] = T(v)
+	}
+	return out
+}
+
+func upper(vals []string) []string {
+	for i, v := range vals {
+		vals[i] = strings.ToUpper(v)
+	}
+	return vals
 }
 
 // cql reads filter and filter-lang: CQL2 text, also under the older name

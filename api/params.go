@@ -2,7 +2,6 @@ package api
 
 import (
 	"fmt"
-	"math"
 	"net/url"
 	"regexp"
 	"slices"
@@ -122,45 +121,11 @@ func (p *params) number(name string) *float64 {
 		return nil
 	}
 	f, err := strconv.ParseFloat(v, 64)
-	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || f < 0 || f > 1e15 {
-		p.bad(name, fmt.Sprintf("%q is not an amount from 0 to 10^15", v))
+	if err != nil {
+		p.bad(name, fmt.Sprintf("%q is not a number", v))
 		return nil
 	}
-	return &f
+	return &f // the range is geo.ActivityFilter.Validate's to check
 }
 
-// enum parses a list whose values must come from allowed.
-func enum[T ~string](p *params, name string, allowed []T) []T {
-	var out []T
-	for _, v := range p.list(name) {
-		if !slices.Contains(allowed, T(v)) {
-			p.bad(name, fmt.Sprintf("unknown value %q (one of %v)", v, allowed))
-			continue
-		}
-		out = append(out, T(v))
-	}
-	return out
-}
-
-var (
-	themePattern   = regexp.MustCompile(`^[a-z_]{1,40}$`)
-	countryPattern = regexp.MustCompile(`^[A-Za-z]{2}$`)
-	regionPattern  = regexp.MustCompile(`^[0-9]{3}$`)
-	currencyPat    = regexp.MustCompile(`^[A-Za-z]{3}$`)
-	propertyName   = regexp.MustCompile(`^[a-z_]{1,40}$`)
-)
-
-func (p *params) matching(name string, re *regexp.Regexp, what string, upper bool) []string {
-	var out []string
-	for _, v := range p.list(name) {
-		if !re.MatchString(v) {
-			p.bad(name, fmt.Sprintf("%q is not %s", v, what))
-			continue
-		}
-		if upper {
-			v = strings.ToUpper(v)
-		}
-		out = append(out, v)
-	}
-	return out
-}
+var propertyName = regexp.MustCompile(`^[a-z_]{1,40}$`)

@@ -165,17 +165,17 @@ func (f ActivityFilter) Validate() error {
 	bad := func(param, detail string) { errs = append(errs, FieldError{Parameter: param, Detail: detail}) }
 	for _, c := range f.Constituencies {
 		if !slices.Contains(Constituencies, c) {
-			bad("constituency", fmt.Sprintf("unknown constituency %q", c))
+			bad("constituency", fmt.Sprintf("unknown constituency %q (one of %v)", c, Constituencies))
 		}
 	}
 	for _, t := range f.ProgrammeTypes {
 		if !slices.Contains(ProgrammeTypes, t) {
-			bad("programme_type", fmt.Sprintf("unknown programme type %q", t))
+			bad("programme_type", fmt.Sprintf("unknown programme type %q (one of %v)", t, ProgrammeTypes))
 		}
 	}
 	for _, s := range f.Statuses {
 		if !slices.Contains(Statuses, s) {
-			bad("status", fmt.Sprintf("unknown status %q", s))
+			bad("status", fmt.Sprintf("unknown status %q (one of %v)", s, Statuses))
 		}
 	}
 	check := func(param string, vals []string, re *regexp.Regexp, what string) {
@@ -191,8 +191,19 @@ func (f ActivityFilter) Validate() error {
 	if f.BudgetCurrency != "" && !currency.MatchString(f.BudgetCurrency) {
 		bad("budget_currency", "not an ISO 4217 code")
 	}
+	for param, v := range map[string]*float64{"budget_min": f.BudgetMin, "budget_max": f.BudgetMax} {
+		if v != nil && !(*v >= 0 && *v <= 1e15) {
+			bad(param, "budgets run from 0 to 10^15")
+		}
+	}
 	if f.BudgetMin != nil && f.BudgetMax != nil && *f.BudgetMin > *f.BudgetMax {
 		bad("budget_min", "exceeds budget_max")
+	}
+	for name, n := range map[string]int{"theme": len(f.Themes), "country": len(f.Countries), "region": len(f.Regions),
+		"organisation": len(f.Organisations), "programme": len(f.Programmes)} {
+		if n > MaxFilterValues {
+			bad(name, fmt.Sprintf("more than %d values", MaxFilterValues))
+		}
 	}
 	if len(f.Q) > MaxQLength {
 		bad("q", fmt.Sprintf("longer than %d characters", MaxQLength))
