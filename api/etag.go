@@ -10,6 +10,10 @@ import (
 	"github.com/gin-gonic/gin"
 )
 
+// dataVersionKey holds the data version conditional read, for handlers
+// that key caches by it.
+const dataVersionKey = "data_version"
+
 // conditional gives data responses an ETag derived from the data version,
 // the viewer's visibility class and the request (URL and negotiated
 // representation), and answers If-None-Match with 304 before any query
@@ -22,6 +26,7 @@ func (s *server) conditional(c *gin.Context) {
 		s.problem(c, err)
 		return
 	}
+	c.Set(dataVersionKey, version)
 	v := viewerOf(c)
 	h := sha256.Sum256([]byte(c.Request.URL.RequestURI() + "\n" + c.GetHeader("Accept") + "\n" + v.Class()))
 	etag := `W/"` + strconv.FormatInt(version, 10) + "-" + hex.EncodeToString(h[:8]) + `"`

@@ -62,6 +62,7 @@ var paramDocs = map[string]paramDoc{
 	"sortby":          {desc: "Properties to sort by, each with an optional + or - prefix: " + strings.Join(geo.ActivitySortable, ", ") + ".", schema: listOf("string"), style: true},
 	"f":               {desc: "Representation: json (GeoJSON), csv where offered.", schema: map[string]any{"type": "string", "enum": []string{"json", "geojson", "csv", "html"}}},
 	"group_by":        {desc: "Dimension to group by.", schema: map[string]any{"type": "string", "enum": geo.GroupBys}},
+	"v":               {desc: "The data version TileJSON puts in tile URLs (busts HTTP caches; ignored otherwise).", schema: map[string]any{"type": "integer"}},
 }
 
 // operation is one documented route.
@@ -102,6 +103,8 @@ func (s *server) operations() []operation {
 		operation{path: exportRoute, summary: "Every filtered activity, streamed, as GeoJSON or CSV (a download)", params: append(append([]string{}, filterParams...), "f", "properties", "sortby"), media: mediaGeoJSON},
 		operation{path: "/stats", summary: "Activity count, distinct organisations and budget totals per currency of the filtered activities, grouped", params: append(append([]string{}, filterParams...), "group_by", "f"), media: mediaJSON},
 		operation{path: "/search", summary: "Activities, organisations and places matching q, best first", params: []string{"q", "limit", "f"}, media: mediaJSON},
+		operation{path: "/tiles/{layers}", summary: "TileJSON 3.0.0 for {layers}.json (comma-separated: activities, clusters, countries); its tile URL carries the filters and the data version", params: append(append([]string{}, filterParams...), "v"), pathParams: []string{"layers"}, media: mediaJSON},
+		operation{path: "/tiles/{layers}/{z}/{x}/{y}", summary: "A Mapbox Vector Tile ({y}.mvt) with the layers, filtered; 204 when empty; HEAD too", params: append(append([]string{}, filterParams...), "v"), pathParams: []string{"layers", "z", "x", "y"}, media: mediaMVT},
 		operation{path: "/livez", summary: "The process is up", media: mediaJSON},
 		operation{path: "/readyz", summary: "Ready for traffic: database reachable, schema current, not draining", media: mediaJSON},
 		operation{path: "/metrics", summary: "Prometheus metrics", media: "text/plain"},
@@ -115,8 +118,11 @@ func (s *server) openapiDoc(base string) map[string]any {
 	for _, op := range s.operations() {
 		var params []any
 		for _, name := range op.pathParams {
-			params = append(params, map[string]any{"name": name, "in": "path", "required": true,
-				"schema": map[string]any{"type": "integer", "minimum": 1}})
+			schema := map[string]any{"type": "integer", "minimum": 0}
+			if name == "layers" || name == "y" {
+				schema = strSchema() // "activities,countries"; "12.mvt"
+			}
+			params = append(params, map[string]any{"name": name, "in": "path", "required": true, "schema": schema})
 		}
 		for _, name := range op.params {
 			d := paramDocs[name]

@@ -38,6 +38,7 @@ type Store interface {
 	Country(ctx context.Context, v geo.Viewer, id int64) (json.RawMessage, error)
 	Stats(ctx context.Context, v geo.Viewer, f geo.ActivityFilter, by geo.GroupBy) (geo.Stats, error)
 	Search(ctx context.Context, v geo.Viewer, text, asciiText string, limit int) ([]geo.SearchHit, error)
+	Tile(ctx context.Context, v geo.Viewer, layers []string, t geo.Tile, f geo.ActivityFilter) ([]byte, error)
 }
 
 // Config holds the HTTP layer's limits.
@@ -81,6 +82,7 @@ type server struct {
 	draining *atomic.Bool
 	metrics  *metrics
 	assets   fs.FS // built web app; nil when not built
+	tiles    *tileCache
 }
 
 // New builds the router. assets is the built web app (nil when it has not
@@ -94,7 +96,7 @@ func New(store Store, log *slog.Logger, cfg Config, assets fs.FS, reg prometheus
 	if cfg.ExportTimeout <= 0 {
 		cfg.ExportTimeout = 5 * time.Minute
 	}
-	s := &server{store: store, log: log, cfg: cfg, draining: new(atomic.Bool), metrics: newMetrics(reg), assets: assets}
+	s := &server{store: store, log: log, cfg: cfg, draining: new(atomic.Bool), metrics: newMetrics(reg), assets: assets, tiles: newTileCache()}
 
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
@@ -119,6 +121,11 @@ func New(store Store, log *slog.Logger, cfg Config, assets fs.FS, reg prometheus
 	data.GET(exportRoute, s.wrap(s.export))
 	data.GET("/stats", s.wrap(s.stats))
 	data.GET("/search", s.wrap(s.search))
+	data.GET("/tiles/:layers", s.wrap(s.tilejson))
+	// A bad tile address is refused before conditional reads the data
+	// version: no database work at all.
+	r.GET("/tiles/:layers/:z/:x/:y", s.wrap(checkTileAddress), s.conditional, s.wrap(s.tile))
+	r.HEAD("/tiles/:layers/:z/:x/:y", s.wrap(checkTileAddress), s.conditional, s.wrap(s.tile))
 	r.NoRoute(s.wrap(s.staticFile))
 
 	r.NoMethod(simpleProblem(http.StatusMethodNotAllowed, geo.EInvalid, "method not allowed on this resource"))

@@ -1,0 +1,126 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	lru "github.com/hashicorp/golang-lru/v2"
+
+	"github.com/commonground/commonground/geo"
+)
+
+const mediaMVT = "application/vnd.mapbox-vector-tile"
+
+// tileCacheSize is how many tiles the in-process cache keeps.
+const tileCacheSize = 8192
+
+// tileCache keeps rendered tiles. Keys hold the data version, the viewer's
+// visibility class, the layers, the tile and the normalised filter, so a
+// change to the data is never served stale and nothing is shared across
+// visibility classes.
+type tileCache = lru.Cache[string, []byte]
+
+func newTileCache() *tileCache {
+	c, err := lru.New[string, []byte](tileCacheSize)
+	if err != nil {
+		panic(err)
+	}
+	return c
+}
+
+// parseLayers reads "activities,countries": known layers, at most
+// geo.MaxLayersPerTile, no repeats.
+func parseLayers(s string) ([]string, error) {
+	layers := strings.Split(s, ",")
+	bad := func(detail string) error {
+		return &geo.Error{Code: geo.ENotFound, Message: "unknown tile layers " + strconv.Quote(s),
+			Fields: []geo.FieldError{{Parameter: "layers", Detail: detail}}}
+	}
+	if len(layers) > geo.MaxLayersPerTile {
+		return nil, bad(fmt.Sprintf("at most %d layers per tile", geo.MaxLayersPerTile))
+	}
+	for i, l := range layers {
+		if !slices.Contains(geo.TileLayers, l) {
+			return nil, bad(fmt.Sprintf("%q is not one of %v", l, geo.TileLayers))
+		}
+		if slices.Contains(layers[:i], l) {
+			return nil, bad(fmt.Sprintf("%q given twice", l))
+		}
+	}
+	return layers, nil
+}
+
+// tileParams are what a tile URL may carry: the filters and v, the data
+// version TileJSON puts in the URLs (it only busts HTTP caches).
+var tileParams = []string{"v"}
+
+// checkTileAddress refuses unknown layers and out-of-range or malformed
+// z/x/y before anything else runs.
+func checkTileAddress(c *gin.Context) error {
+	if _, err := parseLayers(c.Param("layers")); err != nil {
+		return err
+	}
+	if !strings.HasSuffix(c.Param("y"), ".mvt") {
+		return geo.Errorf(geo.ENotFound, "tiles end in .mvt")
+	}
+	_, err := geo.ParseTile(c.Param("z"), c.Param("x"), c.Param("y"))
+	return err
+}
+
+// tile answers GET and HEAD /tiles/{layers}/{z}/{x}/{y}.mvt: an MVT with
+// the layers, the filters applied inside every layer, from the cache when
+// the same tile was rendered for the same data version and visibility
+// class. An empty tile is a 204.
+func (s *server) tile(c *gin.Context) error {
+	layers, _ := parseLayers(c.Param("layers")) // checked by checkTileAddress
+	t, _ := geo.ParseTile(c.Param("z"), c.Param("x"), c.Param("y"))
+	p, err := parseParams(c, filterParams, tileParams)
+	if err != nil {
+		return err
+	}
+	f := p.activityFilter()
+	if err := p.err(); err != nil {
+		return err
+	}
+	v := viewerOf(c)
+	key := fmt.Sprintf("%d|%s|%s|%d/%d/%d|%s", c.GetInt64(dataVersionKey), v.Class(), strings.Join(layers, ","),
+		t.Z, t.X, t.Y, normalised(p.q))
+	b, ok := s.tiles.Get(key)
+	if !ok {
+		if b, err = s.store.Tile(c.Request.Context(), v, layers, t, f); err != nil {
+			return err
+		}
+		s.tiles.Add(key, b)
+	}
+	c.Header("X-Cache", map[bool]string{true: "hit", false: "miss"}[ok])
+	if len(b) == 0 {
+		c.Status(http.StatusNoContent)
+		return nil
+	}
+	c.Header("Content-Length", strconv.Itoa(len(b)))
+	c.Data(http.StatusOK, mediaMVT, b)
+	return nil
+}
+
+// normalised renders the filter parameters in one canonical order (sorted
+// names, sorted values; v left out), so equal filters share cache entries.
+func normalised(q url.Values) string {
+	n := url.Values{}
+	for k, vals := range q {
+		if k == "v" {
+			continue
+		}
+		var all []string
+		for _, v := range vals {
+			all = append(all, strings.Split(v, ",")...)
+		}
+		slices.Sort(all)
+		n[k] = all
+	}
+	return n.Encode()
+}
