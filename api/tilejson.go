@@ -25,6 +25,11 @@ var vectorLayers = map[string]map[string]any{
 			"top_themes": "String (up to 3, most frequent first)", "top_constituencies": "String (up to 3)",
 			"west": "Number", "south": "Number", "east": "Number", "north": "Number"},
 	},
+	geo.LayerBasemap: {
+		"id": geo.LayerBasemap, "minzoom": 0, "maxzoom": geo.MaxZoom,
+		"description": "The basemap from the reference data, as four MVT layers: land and boundaries (Natural Earth), country_labels (name, iso_a2), places (GeoNames: name, country, population, feature_code; the most populous above a floor that falls with the zoom, at most 200 per tile).",
+		"fields":      map[string]string{"iso_a2": "String", "name": "String", "country": "String", "population": "Number", "feature_code": "String"},
+	},
 	geo.LayerCountries: {
 		"id": geo.LayerCountries, "minzoom": 0, "maxzoom": geo.MaxZoom,
 		"description": "Country outlines (Natural Earth) simplified to about a pixel, with the filtered activity count and distinct member organisations.",

@@ -258,3 +258,44 @@ func TestTileAddresses(t *testing.T) {
 	}
 	problem(t, e.do(t, http.MethodGet, "/tiles/activities/2/0/0.mvt?colour=red"), http.StatusBadRequest)
 }
+
+// The basemap comes from the reference data alone: land, boundaries,
+// country labels and the most populous places, fewer at low zooms.
+func TestBasemapTiles(t *testing.T) {
+	e := newEnv(t, refURL, postgis.Config{}, nil)
+	ke := maptile.At([2]float64{37.9, 0.2}, 4)
+	ls, _ := decodeTile(t, e, fmt.Sprintf("/tiles/basemap/4/%d/%d.mvt", ke.X, ke.Y))
+	for _, name := range []string{"land", "boundaries", "country_labels", "places"} {
+		if l := layer(ls, name); l == nil || len(l.Features) == 0 {
+			t.Fatalf("z4 tile over Kenya lacks the %s layer", name)
+		}
+	}
+	// Kenya straddles the equator, a z4 tile edge: its label is in one of
+	// the two tiles, Nairobi (1.3°S) in the southern one.
+	south, _ := decodeTile(t, e, fmt.Sprintf("/tiles/basemap/4/%d/%d.mvt", ke.X, ke.Y+1))
+	labels := map[string]bool{}
+	for _, tile := range []mvt.Layers{ls, south} {
+		for _, f := range layer(tile, "country_labels").Features {
+			labels[f.Properties.MustString("name")] = true
+		}
+	}
+	if !labels["Kenya"] {
+		t.Errorf("no Kenya label in %v", labels)
+	}
+	ls = south
+	names := map[string]float64{}
+	for _, f := range layer(ls, "places").Features {
+		names[f.Properties.MustString("name")] = f.Properties.MustFloat64("population")
+		if f.Properties.MustFloat64("population") < 1_000_000 {
+			t.Errorf("z4 labels a place of %v people", f.Properties.MustFloat64("population"))
+		}
+	}
+	if names["Nairobi"] == 0 {
+		t.Errorf("Nairobi not among the z4 places: %v", names)
+	}
+	nb := maptile.At([2]float64{36.82, -1.29}, 10)
+	ls, _ = decodeTile(t, e, fmt.Sprintf("/tiles/basemap/10/%d/%d.mvt", nb.X, nb.Y))
+	if l := layer(ls, "places"); l == nil || len(l.Features) < 2 {
+		t.Errorf("z10 over Nairobi shows too few places: %v", l)
+	}
+}

@@ -45,16 +45,19 @@ const (
 	LayerActivities = "activities"
 	LayerClusters   = "clusters"
 	LayerCountries  = "countries"
+	// LayerBasemap expands to the MVT layers land, boundaries,
+	// country_labels and places, from the reference data.
+	LayerBasemap = "basemap"
 )
 
 // TileLayers lists the layers served, and ClusterMaxZoom the deepest zoom
 // at which activities come as clusters rather than one feature per
 // location.
-var TileLayers = []string{LayerActivities, LayerClusters, LayerCountries}
+var TileLayers = []string{LayerActivities, LayerClusters, LayerCountries, LayerBasemap}
 
 // ClusterMaxZoom is the deepest zoom of the clusters layer; from the next
 // zoom on, the activities layer has every location.
 const ClusterMaxZoom = 8
 
 // MaxLayersPerTile caps how many layers one tile request may combine.
-const MaxLayersPerTile = 3
+const MaxLayersPerTile = 4

@@ -49,6 +49,8 @@ func (s *Store) Tile(ctx context.Context, v geo.Viewer, layers []string, t geo.T
 			}
 		case geo.LayerCountries:
 			b, err = s.countriesLayer(ctx, v, t, f)
+		case geo.LayerBasemap:
+			b, err = s.basemapLayer(ctx, t)
 		default:
 			return nil, geo.Errorf(geo.ENotFound, "no tile layer %q", layer)
 		}
