@@ -104,6 +104,7 @@ func (s *server) operations() []operation {
 		operation{path: "/stats", summary: "Activity count, distinct organisations and budget totals per currency of the filtered activities, grouped", params: append(append([]string{}, filterParams...), "group_by", "f"), media: mediaJSON},
 		operation{path: "/search", summary: "Activities, organisations and places matching q, best first", params: []string{"q", "limit", "f"}, media: mediaJSON},
 		operation{path: "/tiles/{layers}", summary: "TileJSON 3.0.0 for {layers}.json (comma-separated: activities, clusters, countries); its tile URL carries the filters and the data version", params: append(append([]string{}, filterParams...), "v"), pathParams: []string{"layers"}, media: mediaJSON},
+		operation{path: "/style.json", summary: "The default MapLibre style (v8) over the vector tiles of /tiles/countries,clusters,activities.json; its filters go on to the TileJSON URL", params: append(append([]string{}, filterParams...), "v"), media: mediaJSON},
 		operation{path: "/tiles/{layers}/{z}/{x}/{y}", summary: "A Mapbox Vector Tile ({y}.mvt) with the layers, filtered; 204 when empty; HEAD too", params: append(append([]string{}, filterParams...), "v"), pathParams: []string{"layers", "z", "x", "y"}, media: mediaMVT},
 		operation{path: "/livez", summary: "The process is up", media: mediaJSON},
 		operation{path: "/readyz", summary: "Ready for traffic: database reachable, schema current, not draining", media: mediaJSON},

@@ -122,6 +122,7 @@ func New(store Store, log *slog.Logger, cfg Config, assets fs.FS, reg prometheus
 	data.GET("/stats", s.wrap(s.stats))
 	data.GET("/search", s.wrap(s.search))
 	data.GET("/tiles/:layers", s.wrap(s.tilejson))
+	data.GET("/style.json", s.wrap(s.style))
 	// A bad tile address is refused before conditional reads the data
 	// version: no database work at all.
 	r.GET("/tiles/:layers/:z/:x/:y", s.wrap(checkTileAddress), s.conditional, s.wrap(s.tile))
