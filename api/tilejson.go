@@ -20,7 +20,7 @@ var vectorLayers = map[string]map[string]any{
 	},
 	geo.LayerClusters: {
 		"id": geo.LayerClusters, "minzoom": 0, "maxzoom": geo.ClusterMaxZoom,
-		"description": "Locations aggregated on a 32x32 grid per tile, with the extent to zoom to.",
+		"description": "Locations aggregated on a 16x16 grid per tile, with the extent to zoom to.",
 		"fields": map[string]string{"count": "Number (locations)", "activities": "Number", "organisations": "Number (distinct lead organisations)",
 			"top_themes": "String (up to 3, most frequent first)", "top_constituencies": "String (up to 3)",
 			"west": "Number", "south": "Number", "east": "Number", "north": "Number"},

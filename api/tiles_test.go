@@ -102,6 +102,24 @@ func TestTilesMatchTheDatabase(t *testing.T) {
 		}
 	})
 
+	t.Run("clusters at the antimeridian edge count what is inside", func(t *testing.T) {
+		// Tile 2/3/1 ends at 180°E; its buffer must not wrap round and
+		// select the rest of the world.
+		ls, _ := decodeTile(t, e, "/tiles/clusters/2/3/1.mvt")
+		var want float64
+		if err := conn.QueryRow(ctx, `SELECT count(*) FROM activity_locations l JOIN activities a ON a.id = l.activity_id
+			WHERE a.visibility = 'public' AND l.point && ST_MakeEnvelope(88.59375, -1.40611, 180, 67.06743, 4326)`).Scan(&want); err != nil {
+			t.Fatal(err)
+		}
+		var sum float64
+		for _, f := range layer(ls, "clusters").Features {
+			sum += f.Properties.MustFloat64("count")
+		}
+		if sum != want || want < 20 {
+			t.Errorf("cluster counts sum to %v, want %v", sum, want)
+		}
+	})
+
 	t.Run("countries at z2 carry filtered counts", func(t *testing.T) {
 		ke := maptile.At([2]float64{37.9, 0.2}, 2)
 		ls, _ := decodeTile(t, e, fmt.Sprintf("/tiles/countries/2/%d/%d.mvt?theme=resilience", ke.X, ke.Y))

@@ -43,7 +43,8 @@ func placeFloor(z int) int64 {
 // activities, filters or the viewer.
 func (s *Store) basemapLayer(ctx context.Context, t geo.Tile) ([]byte, error) {
 	var q query
-	env, buffered, env4326 := tileArgs(&q, t)
+	env, buffered := tileEnvelope(&q, t)
+	env4326 := tileBox(&q, t)
 	tolerance := q.arg(webMercatorWidth / math.Exp2(float64(t.Z)) / tileExtent)
 	floor := q.arg(placeFloor(t.Z))
 	var b []byte

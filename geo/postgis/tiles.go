@@ -16,20 +16,42 @@ const (
 	// clusters instead of being cut short.
 	maxTileFeatures = 5000
 	// clusterCells is the number of grid cells per tile side.
-	clusterCells = 32
+	clusterCells = 16
 	// webMercatorWidth is the width of the world in EPSG:3857 metres.
 	webMercatorWidth = 40075016.685578488
 )
 
-// tileArgs adds z, x, y and returns the SQL of the tile envelope (3857),
-// of the same with the buffer, and of the buffered envelope in 4326 for the
-// GiST index on points.
-func tileArgs(q *query, t geo.Tile) (env, buffered, env4326 string) {
+// tileEnvelope adds z, x, y and returns the SQL of the tile envelope
+// (3857) and of the same with the buffer.
+func tileEnvelope(q *query, t geo.Tile) (env, buffered string) {
 	z, x, y := q.arg(t.Z), q.arg(t.X), q.arg(t.Y)
 	env = fmt.Sprintf("ST_TileEnvelope(%s, %s, %s)", z, x, y)
 	buffered = fmt.Sprintf("ST_TileEnvelope(%s, %s, %s, margin => %g)", z, x, y, float64(tileBuffer)/tileExtent)
-	env4326 = "ST_Transform(" + buffered + ", 4326)"
-	return env, buffered, env4326
+	return env, buffered
+}
+
+// tileBox adds the buffered tile's lon/lat box and returns its SQL, for
+// the GiST indexes on points. It is computed here rather than by
+// transforming the buffered envelope: at the first and last column the
+// buffer crosses the antimeridian, and the transformed polygon's box would
+// then cover the rest of the world instead (the buffer beyond ±180° is
+// dropped).
+func tileBox(q *query, t geo.Tile) string {
+	w, s, e, n := tileLonLat(t, float64(tileBuffer)/tileExtent)
+	return fmt.Sprintf("ST_MakeEnvelope(%s, %s, %s, %s, 4326)", q.arg(w), q.arg(s), q.arg(e), q.arg(n))
+}
+
+// tileLonLat returns a tile's lon/lat bounds grown by margin (a fraction
+// of the tile), clamped to the world and Web Mercator's latitudes.
+func tileLonLat(t geo.Tile, margin float64) (west, south, east, north float64) {
+	n := math.Exp2(float64(t.Z))
+	lon := func(x float64) float64 { return math.Max(-180, math.Min(180, x/n*360-180)) }
+	lat := func(y float64) float64 {
+		y = math.Max(0, math.Min(n, y))
+		return math.Atan(math.Sinh(math.Pi*(1-2*y/n))) * 180 / math.Pi
+	}
+	x, y := float64(t.X), float64(t.Y)
+	return lon(x - margin), lat(y + 1 + margin), lon(x + 1 + margin), lat(y - margin)
 }
 
 // Tile renders the requested layers of one tile for v, with f applied
@@ -80,52 +102,67 @@ func (s *Store) activitiesLayer(ctx context.Context, v geo.Viewer, t geo.Tile, f
 	if t.Z <= geo.ClusterMaxZoom {
 		return nil, nil
 	}
-	var q query
-	env, _, env4326 := tileArgs(&q, t)
-	if err := q.activities(v, f); err != nil {
+	var c query
+	box := tileBox(&c, t)
+	if err := c.activities(v, f); err != nil {
 		return nil, err
 	}
 	var n int
 	countSQL := `SELECT count(*) FROM (SELECT 1 FROM activity_locations l JOIN activities a ON a.id = l.activity_id
-		WHERE l.point && ` + env4326 + ` AND ` + q.sql() + ` LIMIT ` + fmt.Sprint(maxTileFeatures+1) + `) c`
-	if err := s.pool.QueryRow(ctx, countSQL, q.args...).Scan(&n); err != nil {
+		WHERE l.point && ` + box + ` AND ` + c.sql() + ` LIMIT ` + fmt.Sprint(maxTileFeatures+1) + `) c`
+	if err := s.pool.QueryRow(ctx, countSQL, c.args...).Scan(&n); err != nil {
 		return nil, err
 	}
 	if n > maxTileFeatures {
 		return s.clustersLayer(ctx, v, t, f)
 	}
+	var q query
+	env, _ := tileEnvelope(&q, t)
+	box = tileBox(&q, t)
+	if err := q.activities(v, f); err != nil {
+		return nil, err
+	}
 	var b []byte
-	err := s.pool.QueryRow(ctx, fmt.Sprintf(activitiesLayerSQL, tileExtent, env, tileBuffer, env4326, q.sql()), q.args...).Scan(&b)
+	err := s.pool.QueryRow(ctx, fmt.Sprintf(activitiesLayerSQL, tileExtent, env, tileBuffer, box, q.sql()), q.args...).Scan(&b)
 	return b, err
 }
 
+// clustersLayerSQL groups locations by integer cells of a world-wide grid
+// in Web Mercator (%[6]s metres a side), so cells line up across tiles,
+// with the lead joined in the same scan. Measured on 100k activities, a z2
+// tile (40,000 locations): 0.3-0.5 s against 1.9 s for grouping snapped
+// geometries with a per-location lateral join.
 const clustersLayerSQL = `WITH pts AS (
-	SELECT a.id, l.point, ST_SnapToGrid(ST_Transform(l.point, 3857), %[6]s) AS c, lo.organisation_id AS org, lo.constituency
+	SELECT l.activity_id AS id, l.point, ST_X(p) AS px, ST_Y(p) AS py,
+		floor((ST_X(p) + 20037508.342789244) / %[6]s)::int AS cx,
+		floor((ST_Y(p) + 20037508.342789244) / %[6]s)::int AS cy,
+		ao.organisation_id AS org, o.constituency
 	FROM activity_locations l JOIN activities a ON a.id = l.activity_id
-	LEFT JOIN LATERAL (SELECT ao.organisation_id, o.constituency FROM activity_organisations ao
-		JOIN organisations o ON o.id = ao.organisation_id WHERE ao.activity_id = a.id AND ao.role = 'lead') lo ON true
+	LEFT JOIN activity_organisations ao ON ao.activity_id = a.id AND ao.role = 'lead'
+	LEFT JOIN organisations o ON o.id = ao.organisation_id
+	CROSS JOIN LATERAL ST_Transform(l.point, 3857) p
 	WHERE l.point && %[4]s AND %[5]s
 ), cells AS (
-	SELECT c, count(*) AS n, count(DISTINCT id) AS activities, count(DISTINCT org) AS organisations,
-		ST_Extent(point) AS ext, ST_Centroid(ST_Collect(ST_Transform(point, 3857))) AS center
-	FROM pts GROUP BY c
+	SELECT cx, cy, count(*) AS n, count(DISTINCT id) AS activities, count(DISTINCT org) AS organisations,
+		min(ST_X(point)) AS west, min(ST_Y(point)) AS south, max(ST_X(point)) AS east, max(ST_Y(point)) AS north,
+		avg(px) AS x, avg(py) AS y
+	FROM pts GROUP BY cx, cy
 ), themes AS (
-	SELECT c, string_agg(theme_code, ',' ORDER BY k DESC, theme_code) AS top FROM (
-		SELECT p.c, t.theme_code, count(*) AS k, row_number() OVER (PARTITION BY p.c ORDER BY count(*) DESC, t.theme_code) AS r
-		FROM pts p JOIN activity_themes t ON t.activity_id = p.id GROUP BY p.c, t.theme_code) x
-	WHERE r <= 3 GROUP BY c
+	SELECT cx, cy, string_agg(theme_code, ',' ORDER BY k DESC, theme_code) AS top FROM (
+		SELECT p.cx, p.cy, t.theme_code, count(*) AS k, row_number() OVER (PARTITION BY p.cx, p.cy ORDER BY count(*) DESC, t.theme_code) AS r
+		FROM pts p JOIN activity_themes t ON t.activity_id = p.id GROUP BY p.cx, p.cy, t.theme_code) x
+	WHERE r <= 3 GROUP BY cx, cy
 ), cons AS (
-	SELECT c, string_agg(constituency, ',' ORDER BY k DESC, constituency) AS top FROM (
-		SELECT c, constituency, count(*) AS k, row_number() OVER (PARTITION BY c ORDER BY count(*) DESC, constituency) AS r
-		FROM pts WHERE constituency IS NOT NULL GROUP BY c, constituency) x
-	WHERE r <= 3 GROUP BY c
+	SELECT cx, cy, string_agg(constituency, ',' ORDER BY k DESC, constituency) AS top FROM (
+		SELECT cx, cy, constituency, count(*) AS k, row_number() OVER (PARTITION BY cx, cy ORDER BY count(*) DESC, constituency) AS r
+		FROM pts WHERE constituency IS NOT NULL GROUP BY cx, cy, constituency) x
+	WHERE r <= 3 GROUP BY cx, cy
 )
 SELECT ST_AsMVT(t, 'clusters', %[1]d, 'geom') FROM (
 	SELECT cells.n AS count, cells.activities, cells.organisations, coalesce(themes.top, '') AS top_themes,
-		coalesce(cons.top, '') AS top_constituencies,
-		ST_XMin(ext) AS west, ST_YMin(ext) AS south, ST_XMax(ext) AS east, ST_YMax(ext) AS north,
-		ST_AsMVTGeom(center, %[2]s, %[1]d, %[3]d, true) AS geom
-	FROM cells LEFT JOIN themes ON themes.c = cells.c LEFT JOIN cons ON cons.c = cells.c
+		coalesce(cons.top, '') AS top_constituencies, west, south, east, north,
+		ST_AsMVTGeom(ST_SetSRID(ST_MakePoint(x, y), 3857), %[2]s, %[1]d, %[3]d, true) AS geom
+	FROM cells LEFT JOIN themes USING (cx, cy) LEFT JOIN cons USING (cx, cy)
 ) t WHERE geom IS NOT NULL`
 
 // clustersLayer aggregates the locations on a grid of clusterCells x
@@ -134,7 +171,8 @@ SELECT ST_AsMVT(t, 'clusters', %[1]d, 'geom') FROM (
 // themes and lead constituencies, and the lon/lat extent to zoom to.
 func (s *Store) clustersLayer(ctx context.Context, v geo.Viewer, t geo.Tile, f geo.ActivityFilter) ([]byte, error) {
 	var q query
-	env, _, env4326 := tileArgs(&q, t)
+	env, _ := tileEnvelope(&q, t)
+	env4326 := tileBox(&q, t)
 	if err := q.activities(v, f); err != nil {
 		return nil, err
 	}
@@ -163,7 +201,7 @@ SELECT ST_AsMVT(t, 'countries', %[1]d, 'geom', 'id') FROM (
 // and their distinct organisations.
 func (s *Store) countriesLayer(ctx context.Context, v geo.Viewer, t geo.Tile, f geo.ActivityFilter) ([]byte, error) {
 	var q query
-	env, buffered, _ := tileArgs(&q, t)
+	env, buffered := tileEnvelope(&q, t)
 	tolerance := q.arg(webMercatorWidth / math.Exp2(float64(t.Z)) / tileExtent)
 	m, err := q.matching(v, f)
 	if err != nil {
