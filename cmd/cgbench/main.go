@@ -5,6 +5,8 @@
 //	cgbench run  -url http://127.0.0.1:PORT -db URL -clients 4 -duration 20s
 //	cgbench all  -admin URL -bin bin/commonground -sizes 10000,100000
 //	cgbench check -url http://127.0.0.1:PORT -db URL
+//	cgbench tiles -url http://127.0.0.1:PORT -db URL -clients 4 -duration 15s
+//	cgbench tiles-all -admin URL -bin bin/commonground -sizes 10000,100000,1000000
 //
 // seed fills a benchmark database with the demo alliance plus synthetic
 // public point activities; run drives the server and the two baselines
@@ -12,7 +14,10 @@
 // in Go) with the same concurrency and prints a markdown table; all seeds
 // each size, starts the server on a free port, runs and stops it; check
 // verifies that B1 returns the server's bytes and B2 the same features.
-// It only talks to 127.0.0.1 / localhost.
+// tiles and tiles-all do the same for vector tiles (BENCHMARKS.md, "Tiles
+// (issue 4)"): the server cold and warm against its own tile SQL run
+// directly (R1, jit on and off), raw points (R2) and a static gin answer
+// (R3). It only talks to 127.0.0.1 / localhost.
 package main
 
 import (
@@ -27,7 +32,7 @@ import (
 	"syscall"
 )
 
-const usage = `usage: cgbench seed|run|all|check [flags]  (cgbench <command> -h lists the flags)`
+const usage = `usage: cgbench seed|run|all|check|tiles|tiles-all [flags]  (cgbench <command> -h lists the flags)`
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
@@ -59,6 +64,10 @@ func dispatch(ctx context.Context, args []string) error {
 		return allCmd(ctx, fs, args[1:])
 	case "check":
 		return checkCmd(ctx, fs, args[1:])
+	case "tiles":
+		return tilesCmd(ctx, fs, args[1:])
+	case "tiles-all":
+		return tilesAllCmd(ctx, fs, args[1:])
 	}
 	return fmt.Errorf("unknown command %q: %w", args[0], errUsage)
 }
