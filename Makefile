@@ -94,3 +94,15 @@ bench-items: $(TEST_DB) ## items endpoint against raw PostGIS at 10k and 100k ac
 	$(GO) build -o bin/cgbench ./cmd/cgbench
 	$(GO) build -o bin/cgbench-server ./cmd/commonground
 	bin/cgbench all -admin '$(TEST_DB_URL)' -bin bin/cgbench-server -sizes $(BENCH_SIZES) -duration $(BENCH_DURATION)
+
+# Tiles benchmark (issue 4): seeds cg_bench_10k, cg_bench_100k and
+# cg_bench_1m when needed, serves each on a free loopback port and measures
+# cold and warm tiles against the server's tile SQL run directly (jit on and
+# off), raw points and a static gin answer, plus the SQL variants.
+TILES_SIZES    ?= 10000,100000,1000000
+TILES_DURATION ?= 15s
+.PHONY: bench-tiles
+bench-tiles: $(TEST_DB) ## vector tiles cold/warm against raw PostGIS at 10k, 100k and 1M activities (figures in BENCHMARKS.md)
+	$(GO) build -o bin/cgbench ./cmd/cgbench
+	$(GO) build -o bin/cgbench-server ./cmd/commonground
+	bin/cgbench tiles-all -admin '$(TEST_DB_URL)' -bin bin/cgbench-server -sizes $(TILES_SIZES) -clients 4 -duration $(TILES_DURATION) -variants
