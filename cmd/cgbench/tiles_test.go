@@ -13,7 +13,7 @@ func TestTileAt(t *testing.T) {
 	}{
 		{2, 121.45806, 31.22222, tileAddr{2, 3, 1}},
 		{10, 121.45806, 31.22222, tileAddr{10, 857, 418}},
-		{6, -58.37723, -34.61315, tileAddr{6, 21, 39}},
+		{6, -58.37723, -34.61315, tileAddr{6, 21, 38}}, // y = 38.55
 	} {
 		if got := tileAt(c.z, c.lon, c.lat); got != c.want {
 			t.Errorf("tileAt(%d, %g, %g) = %v, want %v", c.z, c.lon, c.lat, got, c.want)
