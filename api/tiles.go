@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/gin-gonic/gin"
 	lru "github.com/hashicorp/golang-lru/v2"
@@ -16,21 +17,53 @@ import (
 
 const mediaMVT = "application/vnd.mapbox-vector-tile"
 
-// tileCacheSize is how many tiles the in-process cache keeps.
-const tileCacheSize = 8192
+// The in-process tile cache keeps at most tileCacheSize tiles and
+// tileCacheBytes bytes of them, whichever comes first.
+const (
+	tileCacheSize  = 8192
+	tileCacheBytes = 256 << 20
+)
 
 // tileCache keeps rendered tiles. Keys hold the data version, the viewer's
 // visibility class, the layers, the tile and the normalised filter, so a
 // change to the data is never served stale and nothing is shared across
 // visibility classes.
-type tileCache = lru.Cache[string, []byte]
+type tileCache struct {
+	mu    sync.Mutex
+	lru   *lru.Cache[string, []byte]
+	bytes int
+}
 
 func newTileCache() *tileCache {
-	c, err := lru.New[string, []byte](tileCacheSize)
+	tc := &tileCache{}
+	c, err := lru.NewWithEvict[string, []byte](tileCacheSize, func(_ string, b []byte) { tc.bytes -= len(b) })
 	if err != nil {
 		panic(err)
 	}
-	return c
+	tc.lru = c
+	return tc
+}
+
+// Get returns a cached tile.
+func (tc *tileCache) Get(key string) ([]byte, bool) {
+	tc.mu.Lock()
+	defer tc.mu.Unlock()
+	return tc.lru.Get(key)
+}
+
+// Add caches a tile, evicting the least recently used ones beyond the byte
+// budget.
+func (tc *tileCache) Add(key string, b []byte) {
+	tc.mu.Lock()
+	defer tc.mu.Unlock()
+	if old, ok := tc.lru.Peek(key); ok {
+		tc.bytes -= len(old) // replaced without an eviction callback
+	}
+	tc.lru.Add(key, b)
+	tc.bytes += len(b)
+	for tc.bytes > tileCacheBytes && tc.lru.Len() > 1 {
+		tc.lru.RemoveOldest()
+	}
 }
 
 // parseLayers reads "activities,countries": known layers, at most
