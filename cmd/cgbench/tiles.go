@@ -10,6 +10,7 @@ import (
 	"math"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -108,6 +109,7 @@ type tileConfig struct {
 	only    string
 	jit     bool // measure R1 with jit off as well
 	extra   bool // measure the SQL variants (tiles_variants.go)
+	paths   string
 }
 
 func tileFlags(fs *flag.FlagSet, cfg *tileConfig) {
@@ -118,6 +120,7 @@ func tileFlags(fs *flag.FlagSet, cfg *tileConfig) {
 	fs.StringVar(&cfg.only, "only", "", "run only the workloads whose name contains this")
 	fs.BoolVar(&cfg.jit, "jit", true, "also run R1 with jit = off")
 	fs.BoolVar(&cfg.extra, "variants", false, "also measure the SQL variants")
+	fs.StringVar(&cfg.paths, "paths", "", "comma-separated path names to measure (cold, warm, R1, R2, VW, ...); empty: all")
 }
 
 func (cfg tileConfig) validate() error {
@@ -209,7 +212,7 @@ func sqlErr(err error) error {
 // each path, one path at a time, and R3 last.
 func measureTiles(ctx context.Context, cfg tileConfig) (tileRun, error) {
 	run := tileRun{}
-	ps, err := openTilePools(ctx, cfg.db, cfg.lim.clients)
+	ps, err := openTilePools(ctx, cfg.db, cfg.lim.clients, cfg.extra)
 	if err != nil {
 		return run, err
 	}
@@ -232,6 +235,9 @@ func measureTiles(ctx context.Context, cfg tileConfig) (tileRun, error) {
 			return run, fmt.Errorf("%s: %w", w.name, err)
 		}
 		for _, p := range paths {
+			if cfg.paths != "" && !slices.Contains(strings.Split(cfg.paths, ","), p.name) {
+				continue
+			}
 			tp, err := measurePath(ctx, cfg.lim, p)
 			if err != nil {
 				return run, fmt.Errorf("%s, %s: %w", w.name, p.name, err)

@@ -51,17 +51,24 @@ func tilesAllCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 
 // tilePools: R1 with jit on (as the server runs it), R1 with jit off, and
 // the variants' connections; all with the server's statement_timeout.
-type tilePools struct{ on, off, wm, custom, customOff *pgxpool.Pool }
+type tilePools struct{ on, off, wm, custom, customOff, outlines *pgxpool.Pool }
 
-func openTilePools(ctx context.Context, db string, conns int) (tilePools, error) {
+// openTilePools opens the pools; with extra also those of the variants
+// (outlines: jit on, with variant VG's temporary table on each connection).
+func openTilePools(ctx context.Context, db string, conns int, extra bool) (tilePools, error) {
 	var ps tilePools
 	for _, p := range []struct {
 		pool                    **pgxpool.Pool
 		jit, workMem, planCache string
+		extra                   bool
 	}{
-		{&ps.on, "on", "4MB", "auto"}, {&ps.off, "off", "4MB", "auto"}, {&ps.wm, "off", "64MB", "auto"},
-		{&ps.custom, "on", "4MB", "force_custom_plan"}, {&ps.customOff, "off", "4MB", "force_custom_plan"},
+		{&ps.on, "on", "4MB", "auto", false}, {&ps.off, "off", "4MB", "auto", false}, {&ps.wm, "off", "64MB", "auto", true},
+		{&ps.custom, "on", "4MB", "force_custom_plan", true}, {&ps.customOff, "off", "4MB", "force_custom_plan", true},
+		{&ps.outlines, "on", "4MB", "auto", true},
 	} {
+		if p.extra && !extra {
+			continue
+		}
 		pc, err := pgxpool.ParseConfig(db)
 		if err != nil {
 			return ps, err
@@ -71,6 +78,9 @@ func openTilePools(ctx context.Context, db string, conns int) (tilePools, error)
 		pc.ConnConfig.RuntimeParams["jit"] = p.jit
 		pc.ConnConfig.RuntimeParams["work_mem"] = p.workMem
 		pc.ConnConfig.RuntimeParams["plan_cache_mode"] = p.planCache
+		if p.pool == &ps.outlines {
+			pc.AfterConnect = makeOutlines
+		}
 		if *p.pool, err = pgxpool.NewWithConfig(ctx, pc); err != nil {
 			ps.close()
 			return ps, err
@@ -80,7 +90,7 @@ func openTilePools(ctx context.Context, db string, conns int) (tilePools, error)
 }
 
 func (ps tilePools) close() {
-	for _, p := range []*pgxpool.Pool{ps.on, ps.off, ps.wm, ps.custom, ps.customOff} {
+	for _, p := range []*pgxpool.Pool{ps.on, ps.off, ps.wm, ps.custom, ps.customOff, ps.outlines} {
 		if p != nil {
 			p.Close()
 		}

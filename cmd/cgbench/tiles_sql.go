@@ -97,10 +97,10 @@ type tileQuery struct {
 }
 
 // tileOpts: start and end are the cold filter's datetime ("" for none);
-// one and noCounts select variants VA and VD.
+// the others select variants VA, VD, VG and VM.
 type tileOpts struct {
-	start, end    string
-	one, noCounts bool
+	start, end                       string
+	one, noCounts, outlines, minimal bool
 }
 
 func (q *tileQuery) arg(v any) string {
@@ -210,8 +210,12 @@ func rawClusters(ctx context.Context, pool *pgxpool.Pool, t tileAddr, o tileOpts
 	env4326 := q.tileBox(t)
 	q.activities(o)
 	cell := q.arg(webMercatorWidth / math.Exp2(float64(t.Z)) / clusterCells)
+	layerSQL := clustersLayerSQL
+	if o.minimal {
+		layerSQL = minimalClustersSQL
+	}
 	var b []byte
-	err := pool.QueryRow(ctx, fmt.Sprintf(clustersLayerSQL, tileExtent, env, tileBuffer, env4326, q.sql(), cell+"::float8"), q.args...).Scan(&b)
+	err := pool.QueryRow(ctx, fmt.Sprintf(layerSQL, tileExtent, env, tileBuffer, env4326, q.sql(), cell+"::float8"), q.args...).Scan(&b)
 	return b, err
 }
 
@@ -226,6 +230,9 @@ func rawCountries(ctx context.Context, pool *pgxpool.Pool, t tileAddr, o tileOpt
 	layerSQL := countriesLayerSQL
 	if o.noCounts {
 		layerSQL = withoutCounts
+	}
+	if o.outlines {
+		layerSQL = withOutlines
 	}
 	var b []byte
 	err := pool.QueryRow(ctx, fmt.Sprintf(layerSQL, tileExtent, env, tileBuffer, buffered, m, tolerance+"::float8"), q.args...).Scan(&b)

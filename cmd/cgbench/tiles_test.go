@@ -40,3 +40,9 @@ func TestWithoutCountsDropsTheJoin(t *testing.T) {
 		t.Fatal("the countries SQL changed: VD no longer removes the counts")
 	}
 }
+
+func TestWithOutlinesReadsTheTable(t *testing.T) {
+	if !strings.Contains(withOutlines, "pg_temp.country_outlines") || strings.Contains(withOutlines, "ST_SimplifyPreserveTopology") {
+		t.Fatal("the countries SQL changed: VG no longer reads the pre-simplified outlines")
+	}
+}
