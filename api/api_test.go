@@ -38,8 +38,9 @@ func TestMain(m *testing.M) {
 }
 
 type env struct {
-	srv  *api.Server
-	logs *bytes.Buffer
+	srv   *api.Server
+	logs  *bytes.Buffer
+	store *postgis.Store
 }
 
 func newEnv(t *testing.T, dbURL string, cfg postgis.Config, assets fs.FS) env {
@@ -54,7 +55,25 @@ func newEnv(t *testing.T, dbURL string, cfg postgis.Config, assets fs.FS) env {
 	log := slog.New(slog.NewJSONHandler(logs, nil))
 	reg := prometheus.NewRegistry()
 	h := api.New(s, log, api.Config{HandlerTimeout: 5 * time.Second, MaxBodyBytes: 1 << 20}, assets, reg, reg)
-	return env{srv: h, logs: logs}
+	return env{srv: h, logs: logs, store: s}
+}
+
+// watch runs the store's Watch, as the server does, until the test ends,
+// and waits for its listener.
+func (e env) watch(t *testing.T) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		e.store.Watch(ctx, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+	for deadline := time.Now().Add(10 * time.Second); !e.store.Notified(); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the data version listener did not connect")
+		}
+	}
 }
 
 func (e env) do(t *testing.T, method, target string, hdr ...string) *httptest.ResponseRecorder {

@@ -47,6 +47,8 @@ type Config struct {
 	MaxBodyBytes   int64         // request body cap
 	ReadyTimeout   time.Duration // budget of the /readyz database check
 	ExportTimeout  time.Duration // deadline of an export, query and write
+	TileCacheBytes int64         // tile cache budget; 0: 256 MB
+	NoTileCache    bool          // render every tile (for measuring)
 }
 
 // exportRoute streams whole filtered sets and has its own deadline.
@@ -96,7 +98,7 @@ func New(store Store, log *slog.Logger, cfg Config, assets fs.FS, reg prometheus
 	if cfg.ExportTimeout <= 0 {
 		cfg.ExportTimeout = 5 * time.Minute
 	}
-	s := &server{store: store, log: log, cfg: cfg, draining: new(atomic.Bool), metrics: newMetrics(reg), assets: assets, tiles: newTileCache()}
+	s := &server{store: store, log: log, cfg: cfg, draining: new(atomic.Bool), metrics: newMetrics(reg), assets: assets, tiles: newTileCache(cfg.TileCacheBytes, cfg.NoTileCache)}
 
 	r := gin.New()
 	r.HandleMethodNotAllowed = true

@@ -18,10 +18,11 @@ import (
 const mediaMVT = "application/vnd.mapbox-vector-tile"
 
 // The in-process tile cache keeps at most tileCacheSize tiles and
-// tileCacheBytes bytes of them, whichever comes first.
+// Config.TileCacheBytes (default defaultTileCacheBytes) bytes of them,
+// whichever comes first.
 const (
-	tileCacheSize  = 8192
-	tileCacheBytes = 256 << 20
+	tileCacheSize         = 8192
+	defaultTileCacheBytes = 256 << 20
 )
 
 // tileCache keeps rendered tiles. Keys hold the data version, the viewer's
@@ -29,13 +30,18 @@ const (
 // change to the data is never served stale and nothing is shared across
 // visibility classes.
 type tileCache struct {
-	mu    sync.Mutex
-	lru   *lru.Cache[string, []byte]
-	bytes int
+	mu     sync.Mutex
+	lru    *lru.Cache[string, []byte]
+	bytes  int
+	budget int
+	off    bool
 }
 
-func newTileCache() *tileCache {
-	tc := &tileCache{}
+func newTileCache(budget int64, off bool) *tileCache {
+	if budget <= 0 {
+		budget = defaultTileCacheBytes
+	}
+	tc := &tileCache{budget: int(budget), off: off}
 	c, err := lru.NewWithEvict[string, []byte](tileCacheSize, func(_ string, b []byte) { tc.bytes -= len(b) })
 	if err != nil {
 		panic(err)
@@ -46,6 +52,9 @@ func newTileCache() *tileCache {
 
 // Get returns a cached tile.
 func (tc *tileCache) Get(key string) ([]byte, bool) {
+	if tc.off {
+		return nil, false
+	}
 	tc.mu.Lock()
 	defer tc.mu.Unlock()
 	return tc.lru.Get(key)
@@ -54,6 +63,9 @@ func (tc *tileCache) Get(key string) ([]byte, bool) {
 // Add caches a tile, evicting the least recently used ones beyond the byte
 // budget.
 func (tc *tileCache) Add(key string, b []byte) {
+	if tc.off {
+		return
+	}
 	tc.mu.Lock()
 	defer tc.mu.Unlock()
 	if old, ok := tc.lru.Peek(key); ok {
@@ -61,7 +73,7 @@ func (tc *tileCache) Add(key string, b []byte) {
 	}
 	tc.lru.Add(key, b)
 	tc.bytes += len(b)
-	for tc.bytes > tileCacheBytes && tc.lru.Len() > 1 {
+	for tc.bytes > tc.budget && tc.lru.Len() > 1 {
 		tc.lru.RemoveOldest()
 	}
 }

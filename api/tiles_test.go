@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/paulmach/orb/encoding/mvt"
 	"github.com/paulmach/orb/maptile"
@@ -47,6 +48,19 @@ func bufferedEnvelope(z, x, y int) string {
 	return fmt.Sprintf("ST_Transform(ST_TileEnvelope(%d, %d, %d, margin => 64.0/4096), 4326)", z, x, y)
 }
 
+// clusteredSQL counts the public locations in the clusters grid cells
+// (16 per tile side, aligned world-wide) whose mean position falls inside
+// the buffered tile z/x/y: what the tile's clusters must add up to.
+func clusteredSQL(z, x, y int) string {
+	return fmt.Sprintf(`SELECT coalesce(sum(n), 0) FROM (
+		SELECT count(*) AS n, avg(ST_X(p)) AS x, avg(ST_Y(p)) AS y
+		FROM activity_locations l JOIN activities a ON a.id = l.activity_id CROSS JOIN LATERAL ST_Transform(l.point, 3857) p
+		WHERE a.visibility = 'public'
+		GROUP BY floor((ST_X(p) + 20037508.342789244) / (40075016.685578488 / 2 ^ %[1]d / 16)),
+			floor((ST_Y(p) + 20037508.342789244) / (40075016.685578488 / 2 ^ %[1]d / 16))) c
+	WHERE ST_Intersects(ST_SetSRID(ST_MakePoint(x, y), 3857), ST_TileEnvelope(%[1]d, %[2]d, %[3]d, margin => 64.0/4096))`, z, x, y)
+}
+
 func TestTilesMatchTheDatabase(t *testing.T) {
 	ctx := context.Background()
 	dbURL := pgtest.New(t, pgtest.Demo)
@@ -79,12 +93,11 @@ func TestTilesMatchTheDatabase(t *testing.T) {
 		}
 	})
 
-	t.Run("clusters at z2 count every public location", func(t *testing.T) {
+	t.Run("clusters at z2 count the public locations of their cells", func(t *testing.T) {
 		ls, _ := decodeTile(t, e, "/tiles/clusters/2/2/1.mvt")
 		l := layer(ls, "clusters")
 		var want float64
-		if err := conn.QueryRow(ctx, `SELECT count(*) FROM activity_locations l JOIN activities a ON a.id = l.activity_id
-			WHERE a.visibility = 'public' AND l.point && `+bufferedEnvelope(2, 2, 1)).Scan(&want); err != nil {
+		if err := conn.QueryRow(ctx, clusteredSQL(2, 2, 1)).Scan(&want); err != nil {
 			t.Fatal(err)
 		}
 		var sum float64
@@ -107,8 +120,7 @@ func TestTilesMatchTheDatabase(t *testing.T) {
 		// select the rest of the world.
 		ls, _ := decodeTile(t, e, "/tiles/clusters/2/3/1.mvt")
 		var want float64
-		if err := conn.QueryRow(ctx, `SELECT count(*) FROM activity_locations l JOIN activities a ON a.id = l.activity_id
-			WHERE a.visibility = 'public' AND l.point && ST_MakeEnvelope(88.59375, -1.40611, 180, 67.06743, 4326)`).Scan(&want); err != nil {
+		if err := conn.QueryRow(ctx, clusteredSQL(2, 3, 1)).Scan(&want); err != nil {
 			t.Fatal(err)
 		}
 		var sum float64
@@ -145,11 +157,25 @@ func TestTilesMatchTheDatabase(t *testing.T) {
 
 // No tile layer, at any zoom that covers a non-public demo activity, shows
 // it: with the cache cold and warm.
+//
+// Both ways low-zoom layers are made are checked: from the precomputed
+// aggregates (fresh in the demo database) and computed per request.
 func TestTilesLeakNothing(t *testing.T) {
+	for _, fresh := range []bool{true, false} {
+		t.Run(map[bool]string{true: "aggregates", false: "computed"}[fresh], func(t *testing.T) { testTilesLeakNothing(t, fresh) })
+	}
+}
+
+func testTilesLeakNothing(t *testing.T, fresh bool) {
 	ctx := context.Background()
 	dbURL := pgtest.New(t, pgtest.Demo)
 	e := newEnv(t, dbURL, postgis.Config{}, nil)
 	conn := connect(t, dbURL)
+	if !fresh {
+		if _, err := conn.Exec(ctx, `UPDATE tile_aggregates_state SET version = 0`); err != nil {
+			t.Fatal(err)
+		}
+	}
 	rows, err := conn.Query(ctx, `SELECT a.id, ST_X(l.point), ST_Y(l.point) FROM activities a JOIN activity_locations l ON l.activity_id = a.id
 		WHERE a.visibility <> 'public' ORDER BY a.id LIMIT 40`)
 	if err != nil {
@@ -209,10 +235,24 @@ func TestTilesLeakNothing(t *testing.T) {
 // A change to an activity shows in the next request for a covering tile,
 // with a new ETag; an old ETag is answered 304 only while the data version
 // has not moved.
+//
+// With the version read per request (COMMONGROUND_DATA_VERSION=query) that
+// holds for the very next request; with notifications (the default) once
+// the notification has arrived, which the test waits for as the server
+// would.
 func TestTileCacheFollowsChanges(t *testing.T) {
+	for _, mode := range []string{"query", "notify"} {
+		t.Run(mode, func(t *testing.T) { testTileCacheFollowsChanges(t, mode == "query") })
+	}
+}
+
+func testTileCacheFollowsChanges(t *testing.T, queryVersion bool) {
 	ctx := context.Background()
 	dbURL := pgtest.New(t, pgtest.Demo)
-	e := newEnv(t, dbURL, postgis.Config{}, nil)
+	e := newEnv(t, dbURL, postgis.Config{QueryVersion: queryVersion}, nil)
+	if !queryVersion {
+		e.watch(t)
+	}
 	conn := connect(t, dbURL)
 	var id int64
 	var lon, lat float64
@@ -231,8 +271,22 @@ func TestTileCacheFollowsChanges(t *testing.T) {
 	if rec := e.do(t, http.MethodGet, path, "If-None-Match", etag); rec.Code != http.StatusNotModified {
 		t.Errorf("unchanged data: %d, want 304", rec.Code)
 	}
+	var before int64
+	if err := conn.QueryRow(ctx, `SELECT version FROM data_version`).Scan(&before); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := conn.Exec(ctx, `UPDATE activities SET title = 'Renamed for the tile test' WHERE id = $1`, id); err != nil {
 		t.Fatal(err)
+	}
+	if !queryVersion {
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
+			if v, _ := e.store.DataVersion(ctx); v > before {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("the change was never notified")
+			}
+		}
 	}
 	rec := e.do(t, http.MethodGet, path, "If-None-Match", etag)
 	if rec.Code != http.StatusOK || rec.Header().Get("ETag") == etag || !strings.Contains(rec.Body.String(), "Renamed for the tile test") {

@@ -145,6 +145,14 @@ type ActivityFilter struct {
 	CQL            string // CQL2 text filter, compiled against the queryables
 }
 
+// Empty reports whether f selects everything the viewer may see.
+func (f ActivityFilter) Empty() bool {
+	return f.BBox == nil && f.Datetime == nil && len(f.IDs) == 0 && len(f.Organisations) == 0 &&
+		len(f.Constituencies) == 0 && len(f.Programmes) == 0 && len(f.ProgrammeTypes) == 0 &&
+		len(f.Themes) == 0 && len(f.Statuses) == 0 && len(f.Countries) == 0 && len(f.Regions) == 0 &&
+		f.BudgetMin == nil && f.BudgetMax == nil && f.Q == "" && f.CQL == "" // a currency alone selects nothing
+}
+
 // Vocabulary limits that keep filters cheap.
 const (
 	MaxFilterValues = 100 // values per list parameter

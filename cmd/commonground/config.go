@@ -28,6 +28,9 @@ type config struct {
 	MaxBodyBytes      int64
 	ExportTimeout     time.Duration
 	MigrateOnStart    bool
+	QueryVersion      bool
+	TileCacheMB       int64
+	DBJIT             string
 }
 
 // setting is one environment variable: its name, default and parser.
@@ -57,6 +60,9 @@ func (c *config) settings() []setting {
 		{"COMMONGROUND_MAX_BODY_BYTES", "10485760", "request body cap in bytes", int64Range(&c.MaxBodyBytes, 1, 1<<30)},
 		{"COMMONGROUND_EXPORT_TIMEOUT", "5m", "deadline of a streamed export (query and write)", duration(&c.ExportTimeout)},
 		{"COMMONGROUND_MIGRATE_ON_START", "true", "apply pending migrations when serve starts", boolean(&c.MigrateOnStart)},
+		{"COMMONGROUND_DATA_VERSION", "notify", "notify: keep the data version from PostgreSQL notifications (a change reaches caches about 1 ms after its commit); query: read it on every request", versionMode(&c.QueryVersion)},
+		{"COMMONGROUND_TILE_CACHE_MB", "256", "in-process tile cache budget in MB; 0 turns the cache off", int64Range(&c.TileCacheMB, 0, 1<<16)},
+		{"COMMONGROUND_DB_JIT", "on", "PostgreSQL JIT for the server's queries: on, off, or server (leave the server's setting)", oneOf(&c.DBJIT, "on", "off", "server")},
 	}
 }
 
@@ -92,7 +98,8 @@ func (c config) check() error {
 }
 
 func (c config) store() postgis.Config {
-	return postgis.Config{URL: c.DatabaseURL, MaxConns: c.DBMaxConns, StatementTimeout: c.StatementTimeout}
+	return postgis.Config{URL: c.DatabaseURL, MaxConns: c.DBMaxConns, StatementTimeout: c.StatementTimeout,
+		QueryVersion: c.QueryVersion, JIT: c.DBJIT}
 }
 
 func firstLine(s string) string {
@@ -162,6 +169,29 @@ func boolean(p *bool) func(string) error {
 		}
 		*p = b
 		return nil
+	}
+}
+
+func versionMode(query *bool) func(string) error {
+	return func(v string) error {
+		switch v {
+		case "notify", "query":
+			*query = v == "query"
+			return nil
+		}
+		return fmt.Errorf("must be notify or query")
+	}
+}
+
+func oneOf(p *string, allowed ...string) func(string) error {
+	return func(v string) error {
+		for _, a := range allowed {
+			if v == a {
+				*p = v
+				return nil
+			}
+		}
+		return fmt.Errorf("must be one of %s", strings.Join(allowed, ", "))
 	}
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -54,6 +55,9 @@ func TestLoadConfigErrors(t *testing.T) {
 		{"pool of zero", map[string]string{"COMMONGROUND_DB_MAX_CONNS": "0"}, "COMMONGROUND_DB_MAX_CONNS"},
 		{"body cap not a number", map[string]string{"COMMONGROUND_MAX_BODY_BYTES": "10MB"}, "COMMONGROUND_MAX_BODY_BYTES"},
 		{"bad boolean", map[string]string{"COMMONGROUND_MIGRATE_ON_START": "maybe"}, "COMMONGROUND_MIGRATE_ON_START"},
+		{"unknown version mode", map[string]string{"COMMONGROUND_DATA_VERSION": "poll"}, "COMMONGROUND_DATA_VERSION"},
+		{"negative tile cache", map[string]string{"COMMONGROUND_TILE_CACHE_MB": "-1"}, "COMMONGROUND_TILE_CACHE_MB"},
+		{"unknown jit", map[string]string{"COMMONGROUND_DB_JIT": "maybe"}, "COMMONGROUND_DB_JIT"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -69,5 +73,20 @@ func TestLoadConfigErrors(t *testing.T) {
 				t.Errorf("error leaks the password: %q", msg)
 			}
 		})
+	}
+}
+
+// The README documents every setting with its default.
+func TestReadmeDocumentsEverySetting(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c config
+	for _, s := range c.settings() {
+		row := "| `" + s.name + "` | `" + s.def + "` |"
+		if !strings.Contains(string(readme), row) {
+			t.Errorf("README has no row starting %s", row)
+		}
 	}
 }

@@ -153,10 +153,19 @@ func loadCountries(ctx context.Context, tx pgx.Tx, countries []geo.Country) erro
 	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"load_countries"}, cols, pgx.CopyFromRows(rows)); err != nil {
 		return fmt.Errorf("countries: copy: %w", err)
 	}
-	for _, q := range []string{upsertCountries, labelCountries} {
-		if _, err := tx.Exec(ctx, q); err != nil {
-			return fmt.Errorf("countries: %w", err)
-		}
+	tag, err := tx.Exec(ctx, upsertCountries)
+	if err != nil {
+		return fmt.Errorf("countries: %w", err)
+	}
+	if _, err := tx.Exec(ctx, labelCountries); err != nil {
+		return fmt.Errorf("countries: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return nil // no outline changed: the tile shapes stand
+	}
+	// The tiles' per-zoom simplified outlines (migration 005).
+	if _, err := tx.Exec(ctx, `REFRESH MATERIALIZED VIEW country_shapes`); err != nil {
+		return fmt.Errorf("countries: tile shapes: %w", err)
 	}
 	return nil
 }

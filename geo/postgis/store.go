@@ -20,12 +20,20 @@ type Config struct {
 	MaxConns         int32         // 0: pgx default (max(4, NumCPU))
 	StatementTimeout time.Duration // server-side statement_timeout; 0 disables it
 	ConnectTimeout   time.Duration // 0: 5 s
+	// QueryVersion reads the data version from the database on every
+	// DataVersion call instead of using the notified one (see Watch).
+	QueryVersion bool
+	// JIT sets PostgreSQL's jit for the pool's sessions: "on", "off", or
+	// "" / "server" to leave the server's setting.
+	JIT string
 }
 
 // Store reads and writes CommonGround's data. It is safe for concurrent use.
 type Store struct {
-	pool   *pgxpool.Pool
-	counts *countCache
+	pool         *pgxpool.Pool
+	counts       *countCache
+	watch        *versionWatch
+	queryVersion bool
 }
 
 // ParseConfig validates cfg and returns the pool configuration. Its errors
@@ -47,6 +55,13 @@ func ParseConfig(cfg Config) (*pgxpool.Config, error) {
 	if cfg.StatementTimeout > 0 {
 		pc.ConnConfig.RuntimeParams["statement_timeout"] = strconv.FormatInt(cfg.StatementTimeout.Milliseconds(), 10)
 	}
+	switch cfg.JIT {
+	case "on", "off":
+		pc.ConnConfig.RuntimeParams["jit"] = cfg.JIT
+	case "", "server":
+	default:
+		return nil, &geo.Error{Code: geo.EInvalid, Message: "JIT must be on, off or server"}
+	}
 	if _, ok := pc.ConnConfig.RuntimeParams["application_name"]; !ok {
 		pc.ConnConfig.RuntimeParams["application_name"] = "commonground"
 	}
@@ -66,7 +81,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgis: open: %w", translate(err))
 	}
-	return &Store{pool: pool, counts: newCountCache(4096)}, nil
+	return &Store{pool: pool, counts: newCountCache(4096), watch: newVersionWatch(), queryVersion: cfg.QueryVersion}, nil
 }
 
 // Close waits for acquired connections to be released and closes the pool.
@@ -86,14 +101,4 @@ func (s *Store) WaitReady(ctx context.Context) error {
 		case <-time.After(500 * time.Millisecond):
 		}
 	}
-}
-
-// DataVersion returns the number that moves on every change of the data the
-// map shows (activities, organisations, programmes, reference data).
-func (s *Store) DataVersion(ctx context.Context) (int64, error) {
-	var v int64
-	if err := s.pool.QueryRow(ctx, `SELECT version FROM data_version`).Scan(&v); err != nil {
-		return 0, fmt.Errorf("postgis: data version: %w", translate(err))
-	}
-	return v, nil
 }

@@ -2,6 +2,7 @@ package postgis
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 
@@ -84,7 +85,9 @@ func (s *Store) Tile(ctx context.Context, v geo.Viewer, layers []string, t geo.T
 	return out, nil
 }
 
-const activitiesLayerSQL = `SELECT ST_AsMVT(t, 'activities', %[1]d, 'geom', 'id') FROM (
+// activitiesLayerSQL encodes up to maxTileFeatures+1 locations and counts
+// them in the same scan; past maxTileFeatures the caller sends clusters.
+const activitiesLayerSQL = `SELECT count(*), ST_AsMVT(t, 'activities', %[1]d, 'geom', 'id') FROM (
 	SELECT a.id, a.title, a.status, l.precision, l.kind, coalesce(l.country_code::text, '') AS country,
 		coalesce(lo.name, '') AS organisation, coalesce(lo.constituency, '') AS constituency,
 		coalesce((SELECT string_agg(theme_code, ',' ORDER BY theme_code) FROM activity_themes WHERE activity_id = a.id), '') AS themes,
@@ -93,6 +96,7 @@ const activitiesLayerSQL = `SELECT ST_AsMVT(t, 'activities', %[1]d, 'geom', 'id'
 	LEFT JOIN LATERAL (SELECT o.name, o.constituency FROM activity_organisations ao JOIN organisations o ON o.id = ao.organisation_id
 		WHERE ao.activity_id = a.id AND ao.role = 'lead') lo ON true
 	WHERE l.point && %[4]s AND %[5]s
+	LIMIT %[6]d
 ) t`
 
 // activitiesLayer has one feature per location from zoom ClusterMaxZoom+1
@@ -102,47 +106,29 @@ func (s *Store) activitiesLayer(ctx context.Context, v geo.Viewer, t geo.Tile, f
 	if t.Z <= geo.ClusterMaxZoom {
 		return nil, nil
 	}
-	var c query
-	box := tileBox(&c, t)
-	if err := c.activities(v, f); err != nil {
-		return nil, err
-	}
-	var n int
-	countSQL := `SELECT count(*) FROM (SELECT 1 FROM activity_locations l JOIN activities a ON a.id = l.activity_id
-		WHERE l.point && ` + box + ` AND ` + c.sql() + ` LIMIT ` + fmt.Sprint(maxTileFeatures+1) + `) c`
-	if err := s.pool.QueryRow(ctx, countSQL, c.args...).Scan(&n); err != nil {
-		return nil, err
-	}
-	if n > maxTileFeatures {
-		return s.clustersLayer(ctx, v, t, f)
-	}
 	var q query
 	env, _ := tileEnvelope(&q, t)
-	box = tileBox(&q, t)
+	box := tileBox(&q, t)
 	if err := q.activities(v, f); err != nil {
 		return nil, err
 	}
+	var n int
 	var b []byte
-	err := s.pool.QueryRow(ctx, fmt.Sprintf(activitiesLayerSQL, tileExtent, env, tileBuffer, box, q.sql()), q.args...).Scan(&b)
+	err := s.pool.QueryRow(ctx, fmt.Sprintf(activitiesLayerSQL, tileExtent, env, tileBuffer, box, q.sql(), maxTileFeatures+1), q.args...).Scan(&n, &b)
+	if err == nil && n > maxTileFeatures {
+		return s.clustersLayer(ctx, v, t, f)
+	}
 	return b, err
 }
 
-// clustersLayerSQL groups locations by integer cells of a world-wide grid
-// in Web Mercator (%[6]s metres a side), so cells line up across tiles,
-// with the lead joined in the same scan. Measured on 100k activities, a z2
-// tile (40,000 locations): 0.3-0.5 s against 1.9 s for grouping snapped
-// geometries with a per-location lateral join.
-const clustersLayerSQL = `WITH pts AS (
-	SELECT l.activity_id AS id, l.point, ST_X(p) AS px, ST_Y(p) AS py,
-		floor((ST_X(p) + 20037508.342789244) / %[6]s)::int AS cx,
-		floor((ST_Y(p) + 20037508.342789244) / %[6]s)::int AS cy,
-		ao.organisation_id AS org, o.constituency
-	FROM activity_locations l JOIN activities a ON a.id = l.activity_id
-	LEFT JOIN activity_organisations ao ON ao.activity_id = a.id AND ao.role = 'lead'
-	LEFT JOIN organisations o ON o.id = ao.organisation_id
-	CROSS JOIN LATERAL ST_Transform(l.point, 3857) p
-	WHERE l.point && %[4]s AND %[5]s
-), cells AS (
+// clusterCellsSQL aggregates a CTE pts (id, point, px, py: the point in
+// EPSG:3857, cx, cy: its cell, org: the lead, constituency: the lead's)
+// into one row per cell, as the CTE cellrows: the number of locations and
+// of distinct activities and lead organisations, the three most frequent
+// themes and lead constituencies, the lon/lat extent to zoom to and the
+// mean position. Tiles computed per request and the precomputed
+// tile_cells (RefreshTileAggregates) both use it, so they agree.
+const clusterCellsSQL = `cells AS (
 	SELECT cx, cy, count(*) AS n, count(DISTINCT id) AS activities, count(DISTINCT org) AS organisations,
 		min(ST_X(point)) AS west, min(ST_Y(point)) AS south, max(ST_X(point)) AS east, max(ST_Y(point)) AS north,
 		avg(px) AS x, avg(py) AS y
@@ -157,57 +143,164 @@ const clustersLayerSQL = `WITH pts AS (
 		SELECT cx, cy, constituency, count(*) AS k, row_number() OVER (PARTITION BY cx, cy ORDER BY count(*) DESC, constituency) AS r
 		FROM pts WHERE constituency IS NOT NULL GROUP BY cx, cy, constituency) x
 	WHERE r <= 3 GROUP BY cx, cy
-)
-SELECT ST_AsMVT(t, 'clusters', %[1]d, 'geom') FROM (
-	SELECT cells.n AS count, cells.activities, cells.organisations, coalesce(themes.top, '') AS top_themes,
-		coalesce(cons.top, '') AS top_constituencies, west, south, east, north,
-		ST_AsMVTGeom(ST_SetSRID(ST_MakePoint(x, y), 3857), %[2]s, %[1]d, %[3]d, true) AS geom
+), cellrows AS (
+	SELECT cells.cx, cells.cy, cells.n, cells.activities, cells.organisations, coalesce(themes.top, '') AS top_themes,
+		coalesce(cons.top, '') AS top_constituencies, west, south, east, north, x, y
 	FROM cells LEFT JOIN themes USING (cx, cy) LEFT JOIN cons USING (cx, cy)
+)`
+
+// clusterPointsSQL is the pts of clusterCellsSQL for the locations inside
+// %[1]s (lon/lat) that pass %[2]s, on cells %[3]s (float8) metres a side,
+// with the lead joined in the same scan.
+const clusterPointsSQL = `SELECT l.activity_id AS id, l.point, ST_X(p) AS px, ST_Y(p) AS py,
+		floor((ST_X(p) + 20037508.342789244) / %[3]s)::int AS cx,
+		floor((ST_Y(p) + 20037508.342789244) / %[3]s)::int AS cy,
+		ao.organisation_id AS org, o.constituency
+	FROM activity_locations l JOIN activities a ON a.id = l.activity_id
+	LEFT JOIN activity_organisations ao ON ao.activity_id = a.id AND ao.role = 'lead'
+	LEFT JOIN organisations o ON o.id = ao.organisation_id
+	CROSS JOIN LATERAL ST_Transform(l.point, 3857) p
+	WHERE l.point && %[1]s AND %[2]s`
+
+// clustersMVTSQL encodes the cells of %[4]s (cellrows or tile_cells)
+// passing %[5]s as the clusters layer of the tile %[2]s; a cell is drawn
+// at its mean position, and left out when that lies beyond the buffer.
+const clustersMVTSQL = `SELECT ST_AsMVT(t, 'clusters', %[1]d, 'geom') FROM (
+	SELECT n AS count, activities, organisations, top_themes, top_constituencies, west, south, east, north,
+		ST_AsMVTGeom(ST_SetSRID(ST_MakePoint(x, y), 3857), %[2]s, %[1]d, %[3]d, true) AS geom
+	FROM %[4]s WHERE %[5]s ORDER BY cx, cy
 ) t WHERE geom IS NOT NULL`
 
-// clustersLayer aggregates the locations on a grid of clusterCells x
-// clusterCells cells per tile: per cell the number of locations and of
-// distinct activities and lead organisations, the three most frequent
-// themes and lead constituencies, and the lon/lat extent to zoom to.
+// cellRange returns the clusters grid cells of a tile and of the ring of
+// cells around it (cx from the west, cy from the south), the cells whose
+// mean position may fall within the tile's buffer.
+func cellRange(t geo.Tile) (cx0, cx1, cy0, cy1 int) {
+	n := 1 << t.Z
+	cx0 = t.X*clusterCells - 1
+	cy0 = (n-1-t.Y)*clusterCells - 1
+	return cx0, cx0 + clusterCells + 1, cy0, cy0 + clusterCells + 1
+}
+
+// cellSize is the side of a clusters grid cell at zoom z, in EPSG:3857
+// metres.
+func cellSize(z int) float64 { return webMercatorWidth / math.Exp2(float64(z)) / clusterCells }
+
+// clustersLayer aggregates the locations on a world-wide grid of
+// clusterCells x clusterCells cells per tile (cells line up across tiles),
+// from tile_cells when the request can use them (RefreshTileAggregates),
+// otherwise from the activities.
 func (s *Store) clustersLayer(ctx context.Context, v geo.Viewer, t geo.Tile, f geo.ActivityFilter) ([]byte, error) {
+	cx0, cx1, cy0, cy1 := cellRange(t)
+	if t.Z <= geo.ClusterMaxZoom && aggregated(v, f) {
+		var q query
+		env, _ := tileEnvelope(&q, t)
+		where := fmt.Sprintf("audience = 'public' AND z = %s AND cx BETWEEN %s AND %s AND cy BETWEEN %s AND %s",
+			q.arg(t.Z), q.arg(cx0), q.arg(cx1), q.arg(cy0), q.arg(cy1))
+		b, err := s.fresh(ctx, fmt.Sprintf(clustersMVTSQL, tileExtent, env, tileBuffer, "tile_cells", where), q.args)
+		if !errors.Is(err, errNotFresh) {
+			return b, err
+		}
+	}
 	var q query
 	env, _ := tileEnvelope(&q, t)
-	env4326 := tileBox(&q, t)
+	// The box holds the tile and its ring of cells (and a little more, for
+	// rounding); the cx/cy condition then keeps whole cells only.
+	w, so, e, n := tileLonLat(t, 1.0/clusterCells+1.0/tileExtent)
+	box := fmt.Sprintf("ST_MakeEnvelope(%s, %s, %s, %s, 4326)", q.arg(w), q.arg(so), q.arg(e), q.arg(n))
 	if err := q.activities(v, f); err != nil {
 		return nil, err
 	}
-	cell := q.arg(webMercatorWidth / math.Exp2(float64(t.Z)) / clusterCells)
+	cell := q.arg(cellSize(t.Z)) + "::float8"
+	pts := fmt.Sprintf(clusterPointsSQL, box, q.sql(), cell)
+	inRange := fmt.Sprintf("cx BETWEEN %s AND %s AND cy BETWEEN %s AND %s", q.arg(cx0), q.arg(cx1), q.arg(cy0), q.arg(cy1))
+	sql := "WITH pts AS (SELECT * FROM (" + pts + ") p WHERE " + inRange + "), " + clusterCellsSQL + "\n" +
+		fmt.Sprintf(clustersMVTSQL, tileExtent, env, tileBuffer, "cellrows", "true")
 	var b []byte
-	err := s.pool.QueryRow(ctx, fmt.Sprintf(clustersLayerSQL, tileExtent, env, tileBuffer, env4326, q.sql(), cell+"::float8"), q.args...).Scan(&b)
+	err := s.pool.QueryRow(ctx, sql, q.args...).Scan(&b)
 	return b, err
 }
 
-const countriesLayerSQL = `WITH inside AS (
-	SELECT c.id, c.iso_a2, c.name, c.region_code, c.geom_3857 FROM countries c WHERE c.geom_3857 && %[4]s
-), m AS (%[5]s),
-n AS (SELECT l.country_code, count(DISTINCT l.activity_id) AS activities, count(DISTINCT ao.organisation_id) AS members
-	FROM m JOIN activity_locations l ON l.activity_id = m.id JOIN activity_organisations ao ON ao.activity_id = m.id
-	WHERE l.country_code IN (SELECT iso_a2 FROM inside)
-	GROUP BY l.country_code)
+// aggregated reports whether a layer request can use the precomputed
+// aggregates: they hold what the public sees, unfiltered.
+func aggregated(v geo.Viewer, f geo.ActivityFilter) bool {
+	return v.Kind == geo.Anonymous && f.Empty()
+}
+
+// fresh runs a layer query over the precomputed aggregates in the same
+// snapshot as a check that they are of the current data version;
+// errNotFresh when they are not.
+func (s *Store) fresh(ctx context.Context, layerSQL string, args []any) ([]byte, error) {
+	var ok bool
+	var b []byte
+	err := s.pool.QueryRow(ctx, `SELECT s.version = d.version, CASE WHEN s.version = d.version THEN (`+layerSQL+`) END
+		FROM tile_aggregates_state s, data_version d`, args...).Scan(&ok, &b)
+	if err == nil && !ok {
+		return nil, errNotFresh
+	}
+	return b, err
+}
+
+// countriesLayerSQL, after "WITH" and any CTE it needs, draws the
+// countries whose outline from %[5]s (columns country_id, geom) touches the
+// buffered tile %[4]s as %[7]s (clipped, simplified i.geom), with the
+// counts of %[6]s (columns country_code, activities, members).
+const countriesLayerSQL = `inside AS (
+	SELECT c.id, c.iso_a2, c.name, c.region_code, sh.geom FROM (%[5]s) sh JOIN countries c ON c.id = sh.country_id
+	WHERE sh.geom && %[4]s
+), n AS (%[6]s)
 SELECT ST_AsMVT(t, 'countries', %[1]d, 'geom', 'id') FROM (
 	SELECT i.id, i.iso_a2, i.name, coalesce(i.region_code::text, '') AS region_code,
 		coalesce(n.activities, 0) AS activity_count, coalesce(n.members, 0) AS member_count,
-		ST_AsMVTGeom(ST_SimplifyPreserveTopology(ST_ClipByBox2D(i.geom_3857, %[4]s), %[6]s), %[2]s, %[1]d, %[3]d, true) AS geom
+		ST_AsMVTGeom(%[7]s, %[2]s, %[1]d, %[3]d, true) AS geom
 	FROM inside i LEFT JOIN n ON n.country_code = i.iso_a2
+	ORDER BY i.id
 ) t WHERE geom IS NOT NULL`
+
+// countryCountsSQL counts per country the activities of the CTE m and
+// their distinct organisations (any role), for the countries in %[1]s.
+const countryCountsSQL = `SELECT l.country_code, count(DISTINCT l.activity_id) AS activities, count(DISTINCT ao.organisation_id) AS members
+	FROM m JOIN activity_locations l ON l.activity_id = m.id JOIN activity_organisations ao ON ao.activity_id = m.id
+	WHERE %[1]s
+	GROUP BY l.country_code`
+
+// countryShapesMaxZoom is the highest zoom with precomputed simplified
+// outlines (the country_shapes view of migration 005).
+const countryShapesMaxZoom = 9
 
 // countriesLayer has each country's outline, simplified to about a pixel
 // of the zoom, with the number of activities f selects for v located in it
-// and their distinct organisations.
+// and their distinct organisations. Unfiltered public counts come from
+// tile_country_counts while those are fresh.
 func (s *Store) countriesLayer(ctx context.Context, v geo.Viewer, t geo.Tile, f geo.ActivityFilter) ([]byte, error) {
+	// shapes returns the outlines' source and the clipped, simplified
+	// geometry of one (i.geom) for the buffered tile box.
+	shapes := func(q *query, box string) (string, string) {
+		if t.Z <= countryShapesMaxZoom {
+			return `SELECT country_id, geom FROM country_shapes WHERE z = ` + q.arg(t.Z), `ST_ClipByBox2D(i.geom, ` + box + `)`
+		}
+		tolerance := q.arg(webMercatorWidth / math.Exp2(float64(t.Z)) / tileExtent)
+		return `SELECT id AS country_id, geom_3857 AS geom FROM countries`,
+			`ST_SimplifyPreserveTopology(ST_ClipByBox2D(i.geom, ` + box + `), ` + tolerance + `::float8)`
+	}
+	if aggregated(v, f) {
+		var q query
+		env, buffered := tileEnvelope(&q, t)
+		counts := `SELECT country_code, activities, members FROM tile_country_counts WHERE audience = 'public'`
+		src, geom := shapes(&q, buffered)
+		b, err := s.fresh(ctx, "WITH "+fmt.Sprintf(countriesLayerSQL, tileExtent, env, tileBuffer, buffered, src, counts, geom), q.args)
+		if !errors.Is(err, errNotFresh) {
+			return b, err
+		}
+	}
 	var q query
 	env, buffered := tileEnvelope(&q, t)
-	tolerance := q.arg(webMercatorWidth / math.Exp2(float64(t.Z)) / tileExtent)
+	src, geom := shapes(&q, buffered)
 	m, err := q.matching(v, f)
 	if err != nil {
 		return nil, err
 	}
+	counts := fmt.Sprintf(countryCountsSQL, "l.country_code IN (SELECT iso_a2 FROM inside)")
 	var b []byte
-	err = s.pool.QueryRow(ctx, fmt.Sprintf(countriesLayerSQL, tileExtent, env, tileBuffer, buffered, m, tolerance+"::float8"), q.args...).Scan(&b)
+	err = s.pool.QueryRow(ctx, "WITH m AS ("+m+"), "+fmt.Sprintf(countriesLayerSQL, tileExtent, env, tileBuffer, buffered, src, counts, geom), q.args...).Scan(&b)
 	return b, err
 }

@@ -33,7 +33,15 @@ func Reference(ctx context.Context, s *postgis.Store) (postgis.ReferenceCounts, 
 	if err != nil {
 		return postgis.ReferenceCounts{}, fmt.Errorf("dataload: places: %w", err)
 	}
-	return s.LoadReference(ctx, regions, countries, places)
+	n, err := s.LoadReference(ctx, regions, countries, places)
+	if err != nil {
+		return n, err
+	}
+	// So a server started next finds the tile aggregates fresh.
+	if _, err := s.RefreshTileAggregates(ctx); err != nil {
+		return n, err
+	}
+	return n, nil
 }
 
 // Demo generates the demo alliance from the loaded reference data and
@@ -45,7 +53,14 @@ func Demo(ctx context.Context, s *postgis.Store) (postgis.DatasetCounts, demo.Da
 		return postgis.DatasetCounts{}, ds, err
 	}
 	n, err := s.UpsertDataset(ctx, ds.Organisations, ds.Programmes, ds.Activities)
-	return n, ds, err
+	if err != nil {
+		return n, ds, err
+	}
+	// So a server started next finds the tile aggregates fresh.
+	if _, err := s.RefreshTileAggregates(ctx); err != nil {
+		return n, ds, err
+	}
+	return n, ds, nil
 }
 
 // DemoDataset generates the demo alliance from the loaded reference data
