@@ -4,10 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/tern/v2/migrate"
 
 	"github.com/commonground/commonground/geo"
@@ -78,24 +79,29 @@ func (s *Store) Ready(ctx context.Context) error {
 	return nil
 }
 
+// withMigrator runs f on a connection of its own without the pool's
+// statement timeout, which is for requests: a migration rewriting a loaded
+// table may take minutes, also when serve applies it on start (and tern
+// runs RESET ALL after each migration, so a SET would not last).
 func (s *Store) withMigrator(ctx context.Context, f func(*migrate.Migrator) error) error {
-	return withConn(ctx, s.pool, func(conn *pgxpool.Conn) error {
-		m, err := migrate.NewMigrator(ctx, conn.Conn(), versionTable)
-		if err != nil {
-			return err
-		}
-		if err := m.LoadMigrations(migrations.FS); err != nil {
-			return err
-		}
-		return f(m)
-	})
-}
-
-func withConn(ctx context.Context, pool *pgxpool.Pool, f func(*pgxpool.Conn) error) error {
-	conn, err := pool.Acquire(ctx)
+	cfg := s.pool.Config().ConnConfig
+	delete(cfg.RuntimeParams, "statement_timeout")
+	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	defer conn.Release()
-	return f(conn)
+	defer func() {
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		_ = conn.Close(cctx)
+	}()
+	m, err := migrate.NewMigrator(ctx, conn, versionTable)
+	if err != nil {
+		return err
+	}
+	if err := m.LoadMigrations(migrations.FS); err != nil {
+		return err
+	}
+	return f(m)
 }
+

@@ -3,6 +3,7 @@ package postgis_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -178,5 +179,22 @@ func TestVersionsMove(t *testing.T) {
 	}
 	if v1 <= v0 {
 		t.Errorf("data version %d -> %d, want it to move", v0, v1)
+	}
+}
+
+// Migrations run without the requests' statement timeout: serve applies
+// them on start with its request pool, and one may rewrite a loaded table.
+func TestMigrateIgnoresStatementTimeout(t *testing.T) {
+	ctx := context.Background()
+	s, err := postgis.Open(ctx, postgis.Config{URL: pgtest.NewEmpty(t), StatementTimeout: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, _, err := s.Migrate(ctx); err != nil {
+		t.Fatalf("migrate with a 1 ms statement timeout: %v", err)
+	}
+	if cur, want, err := s.SchemaVersion(ctx); err != nil || cur != want {
+		t.Errorf("after migrating: schema %d of %d, %v", cur, want, err)
 	}
 }
