@@ -104,4 +104,3 @@ func (s *Store) withMigrator(ctx context.Context, f func(*migrate.Migrator) erro
 	}
 	return f(m)
 }
-
