@@ -79,34 +79,49 @@ func sizeLabel(n int) string {
 }
 
 // withServer starts `bin serve` on a free loopback port against db, waits
-// until /readyz answers 200, runs f with its base URL and stops it
-// (SIGTERM to that one process, then a kill after 30 s).
+// until /readyz answers 200, runs f with its base URL and stops it.
 func withServer(ctx context.Context, bin, db string, f func(url string) ([]result, error)) ([]result, error) {
-	addr, err := freeAddr()
+	url, stop, err := startServer(ctx, bin, db)
 	if err != nil {
 		return nil, err
+	}
+	defer stop()
+	return f(url)
+}
+
+// startServer starts `bin serve` on a free loopback port against db, with
+// env added to its environment, and waits until /readyz answers 200. stop
+// ends that one process (SIGTERM, then a kill after 30 s).
+func startServer(ctx context.Context, bin, db string, env ...string) (url string, stop func(), err error) {
+	addr, err := freeAddr()
+	if err != nil {
+		return "", nil, err
 	}
 	logf, err := os.CreateTemp("", "cgbench-server-*.log")
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
-	defer logf.Close()
 	cmd := exec.Command(bin, "serve")
-	cmd.Env = append(os.Environ(), "DATABASE_URL="+db, "COMMONGROUND_ADDR="+addr,
-		"COMMONGROUND_DRAIN_DELAY=0s", "COMMONGROUND_DB_MAX_CONNS=8")
+	cmd.Env = append(append(os.Environ(), "DATABASE_URL="+db, "COMMONGROUND_ADDR="+addr,
+		"COMMONGROUND_DRAIN_DELAY=0s", "COMMONGROUND_DB_MAX_CONNS=8"), env...)
 	cmd.Stdout, cmd.Stderr = logf, logf
 	if err := cmd.Start(); err != nil {
-		return nil, err
+		logf.Close()
+		return "", nil, err
 	}
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
-	defer stopServer(cmd, exited)
-	url := "http://" + addr
-	log.Printf("server: %s serve on %s (log: %s)", bin, url, logf.Name())
-	if err := waitReady(ctx, url, exited); err != nil {
-		return nil, fmt.Errorf("server: %w (see %s)", err, logf.Name())
+	stop = func() {
+		stopServer(cmd, exited)
+		logf.Close()
 	}
-	return f(url)
+	url = "http://" + addr
+	log.Printf("server: %s serve on %s %s(log: %s)", bin, url, strings.Join(append(env, ""), " "), logf.Name())
+	if err := waitReady(ctx, url, exited); err != nil {
+		stop()
+		return "", nil, fmt.Errorf("server: %w (see %s)", err, logf.Name())
+	}
+	return url, stop, nil
 }
 
 func stopServer(cmd *exec.Cmd, exited chan error) {

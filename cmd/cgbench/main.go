@@ -5,8 +5,8 @@
 //	cgbench run  -url http://127.0.0.1:PORT -db URL -clients 4 -duration 20s
 //	cgbench all  -admin URL -bin bin/commonground -sizes 10000,100000
 //	cgbench check -url http://127.0.0.1:PORT -db URL
-//	cgbench tiles -url http://127.0.0.1:PORT -db URL -clients 4 -duration 15s
-//	cgbench tiles-all -admin URL -bin bin/commonground -sizes 10000,100000,1000000
+//	cgbench tiles -url http://127.0.0.1:PORT -cold-url http://127.0.0.1:PORT2 -db URL -clients 4 -duration 15s
+//	cgbench tiles-all -admin URL -bin bin/commonground -sizes 10000,100000,1000000 -server-jit on
 //
 // seed fills a benchmark database with the demo alliance plus synthetic
 // public point activities; run drives the server and the two baselines
@@ -15,9 +15,11 @@
 // each size, starts the server on a free port, runs and stops it; check
 // verifies that B1 returns the server's bytes and B2 the same features.
 // tiles and tiles-all do the same for vector tiles (BENCHMARKS.md, "Tiles
-// (issue 4)"): the server cold and warm against its own tile SQL run
-// directly (R1, jit on and off), raw points (R2) and a static gin answer
-// (R3). It only talks to 127.0.0.1 / localhost.
+// (issue 4)"): the server cold (a second server with the tile cache off,
+// COMMONGROUND_TILE_CACHE_MB=0) and warm (cache hits) against the server's
+// store code called in process (R1, jit on and off), raw points (R2) and a
+// static gin answer (R3), once the precomputed tile aggregates are fresh.
+// It only talks to 127.0.0.1 / localhost.
 package main
 
 import (

@@ -17,6 +17,9 @@ import (
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/commonground/commonground/geo"
+	"github.com/commonground/commonground/geo/postgis"
 )
 
 // tileAddr is a z/x/y Web Mercator tile.
@@ -84,33 +87,17 @@ func (w tileWorkload) path(t tileAddr) string {
 	return "/tiles/" + strings.Join(w.layers, ",") + "/" + t.String() + ".mvt"
 }
 
-// coldSeq numbers the cold requests from the clock in milliseconds, so no
-// two cgbench runs against one server ask for the same key either.
-var coldSeq atomic.Int64
-
-func init() { coldSeq.Store(time.Now().UnixMilli()) }
-
-// coldFilter returns a fresh datetime filter "start/end" for every call:
-// a start in 0001-1949 and an end in 2101-9999 keep every activity (all
-// have dates, within 1950-2100) but make a new cache key.
-func coldFilter() tileOpts {
-	k := coldSeq.Add(1)
-	day := func(y int, n int64) string {
-		return time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, int(n)).Format("2006-01-02")
-	}
-	return tileOpts{start: day(1, k/2_800_000%700_000), end: day(2101, k%2_800_000)}
-}
-
-func (o tileOpts) query() string { return "?datetime=" + o.start + "/" + o.end }
-
 type tileConfig struct {
-	url, db string
-	lim     limits
-	only    string
-	jit     bool // measure R1 with jit off as well
-	extra   bool // measure the SQL variants (tiles_variants.go)
-	paths   string
+	url, coldURL, db string
+	serverJIT        string // the servers' COMMONGROUND_DB_JIT: R1 with the same JIT is cold's reference
+	lim              limits
+	only             string
+	paths            string
 }
+
+// tilePathNames are the paths measured per workload, in order (R2 only on
+// the workloads with raw set).
+var tilePathNames = []string{"cold", "warm", "R1", "R1 jit off", "R2"}
 
 func tileFlags(fs *flag.FlagSet, cfg *tileConfig) {
 	fs.IntVar(&cfg.lim.clients, "clients", 4, "concurrent clients (HTTP connections or pool connections)")
@@ -118,26 +105,63 @@ func tileFlags(fs *flag.FlagSet, cfg *tileConfig) {
 	fs.DurationVar(&cfg.lim.warmup, "warmup", 2*time.Second, "unmeasured warm-up per workload and path")
 	fs.IntVar(&cfg.lim.maxRequests, "max-requests", 200000, "request budget per workload and path")
 	fs.StringVar(&cfg.only, "only", "", "run only the workloads whose name contains this")
-	fs.BoolVar(&cfg.jit, "jit", true, "also run R1 with jit = off")
-	fs.BoolVar(&cfg.extra, "variants", false, "also measure the SQL variants")
-	fs.StringVar(&cfg.paths, "paths", "", "comma-separated path names to measure (cold, warm, R1, R2, VW, ...); empty: all")
+	fs.StringVar(&cfg.serverJIT, "server-jit", "on", "the servers' PostgreSQL JIT (COMMONGROUND_DB_JIT): on or off; cold is compared with R1 under the same")
+	fs.StringVar(&cfg.paths, "paths", "", "comma-separated path names to measure ("+strings.Join(tilePathNames, ", ")+"); empty: all")
 }
 
+// validate checks the flags and the URLs.
 func (cfg tileConfig) validate() error {
+	if err := cfg.validateFlags(); err != nil {
+		return err
+	}
+	if cfg.url == "" || cfg.db == "" {
+		return fmt.Errorf("-url and -db are required: %w", errUsage)
+	}
+	for _, u := range []string{cfg.url, cfg.coldURL, cfg.db} {
+		if u == "" {
+			continue // no cold server
+		}
+		if err := localOnly(u); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// validateFlags checks what tileFlags sets.
+func (cfg tileConfig) validateFlags() error {
 	if cfg.lim.clients < 1 || cfg.lim.clients > 64 || cfg.lim.duration <= 0 || cfg.lim.duration > time.Hour ||
 		cfg.lim.maxRequests < 1 || cfg.lim.warmup < 0 {
 		return fmt.Errorf("-clients 1..64, -duration up to 1h, -max-requests positive: %w", errUsage)
 	}
-	if err := localOnly(cfg.url); err != nil {
-		return err
+	if cfg.serverJIT != "on" && cfg.serverJIT != "off" {
+		return fmt.Errorf("-server-jit must be on or off: %w", errUsage)
 	}
-	return localOnly(cfg.db)
+	for _, p := range strings.Split(cfg.paths, ",") {
+		if cfg.paths != "" && !slices.Contains(tilePathNames, p) {
+			return fmt.Errorf("-paths: %q is not one of %s: %w", p, strings.Join(tilePathNames, ", "), errUsage)
+		}
+	}
+	return nil
+}
+
+// r1Name is the R1 path with the servers' JIT, the reference for cold.
+func (cfg tileConfig) r1Name() string {
+	if cfg.serverJIT == "off" {
+		return "R1 jit off"
+	}
+	return "R1"
+}
+
+func (cfg tileConfig) measures(path string) bool {
+	return cfg.paths == "" || slices.Contains(strings.Split(cfg.paths, ","), path)
 }
 
 func tilesCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 	var cfg tileConfig
-	fs.StringVar(&cfg.url, "url", "", "the server's base URL, http://127.0.0.1:PORT")
-	fs.StringVar(&cfg.db, "db", "", "the database the server reads (for the baselines)")
+	fs.StringVar(&cfg.url, "url", "", "the warm server's base URL, http://127.0.0.1:PORT (tile cache on)")
+	fs.StringVar(&cfg.coldURL, "cold-url", "", "the cold server's base URL: the same binary and database with COMMONGROUND_TILE_CACHE_MB=0 (empty: no cold path)")
+	fs.StringVar(&cfg.db, "db", "", "the database the servers read (for R1, R2 and the aggregates' state)")
 	tileFlags(fs, &cfg)
 	if err := fs.Parse(args); err != nil {
 		return errUsage
@@ -190,11 +214,14 @@ func (r tileResult) get(name string) tilePath {
 	return tilePath{}
 }
 
-// tileRun is every workload on one database, and R3 measured in the same run.
+// tileRun is every workload on one database, R3 measured in the same run,
+// and the precomputed aggregates' last rebuild (tile_aggregates_state) and
+// how long measuring waited for them after the servers started.
 type tileRun struct {
-	public  int
-	results []tileResult
-	r3, r3v tilePath // R3, and R3 reading the data version (-variants)
+	public          int
+	results         []tileResult
+	r3              tilePath
+	rebuild, waited time.Duration
 }
 
 // errTimeout marks a request the server or PostgreSQL gave up on.
@@ -208,34 +235,133 @@ func sqlErr(err error) error {
 	return err
 }
 
-// measureTiles checks that the paths agree, then measures each workload on
-// each path, one path at a time, and R3 last.
+// r1Stores are R1: the server's store code in process, on pools of the
+// benchmark's concurrency, with PostgreSQL JIT on and off; raw is R2's pool
+// (JIT as the servers run it). All have the servers' default
+// statement_timeout, so a runaway query counts as a timeout as it would
+// there.
+type r1Stores struct {
+	on, off *postgis.Store
+	raw     *pgxpool.Pool
+}
+
+const serverStatementTimeout = 5 * time.Second
+
+func openR1(ctx context.Context, cfg tileConfig) (r1Stores, error) {
+	var ps r1Stores
+	for _, s := range []struct {
+		out **postgis.Store
+		jit string
+	}{{&ps.on, "on"}, {&ps.off, "off"}} {
+		var err error
+		*s.out, err = postgis.Open(ctx, postgis.Config{URL: cfg.db, MaxConns: int32(cfg.lim.clients), JIT: s.jit,
+			QueryVersion: true, StatementTimeout: serverStatementTimeout})
+		if err != nil {
+			ps.close()
+			return ps, err
+		}
+	}
+	pc, err := pgxpool.ParseConfig(cfg.db)
+	if err != nil {
+		ps.close()
+		return ps, err
+	}
+	pc.MaxConns = int32(cfg.lim.clients)
+	pc.ConnConfig.RuntimeParams["statement_timeout"] = fmt.Sprint(serverStatementTimeout.Milliseconds())
+	pc.ConnConfig.RuntimeParams["jit"] = cfg.serverJIT
+	if ps.raw, err = pgxpool.NewWithConfig(ctx, pc); err != nil {
+		ps.close()
+		return ps, err
+	}
+	return ps, nil
+}
+
+func (ps r1Stores) close() {
+	for _, s := range []*postgis.Store{ps.on, ps.off} {
+		if s != nil {
+			s.Close()
+		}
+	}
+	if ps.raw != nil {
+		ps.raw.Close()
+	}
+}
+
+// r1Tile is Store.Tile for the public, unfiltered, as the servers call it
+// for an anonymous request without parameters.
+func r1Tile(ctx context.Context, s *postgis.Store, layers []string, t tileAddr) ([]byte, error) {
+	return s.Tile(ctx, geo.Viewer{Kind: geo.Anonymous}, layers, geo.Tile{Z: t.Z, X: t.X, Y: t.Y}, geo.ActivityFilter{})
+}
+
+// aggregatesWait and aggregatesPoll bound waitAggregates.
+const (
+	aggregatesWait = 30 * time.Minute
+	aggregatesPoll = 500 * time.Millisecond
+)
+
+// waitAggregates polls until the precomputed tile aggregates are of the
+// current data version (the servers rebuild them in the background after
+// they start) and returns how long their last rebuild took.
+func waitAggregates(ctx context.Context, pool *pgxpool.Pool) (rebuild, waited time.Duration, err error) {
+	start := time.Now()
+	logged := start
+	for {
+		var fresh bool
+		var secs *float64
+		err := pool.QueryRow(ctx, `SELECT s.version = d.version, extract(epoch from s.duration)::float8
+			FROM tile_aggregates_state s, data_version d`).Scan(&fresh, &secs)
+		if err != nil {
+			return 0, time.Since(start), fmt.Errorf("tile aggregates state: %w", err)
+		}
+		if fresh && secs != nil {
+			return time.Duration(*secs * float64(time.Second)), time.Since(start), nil
+		}
+		if time.Since(start) > aggregatesWait {
+			return 0, time.Since(start), fmt.Errorf("the tile aggregates are still not fresh after %s", aggregatesWait)
+		}
+		if time.Since(logged) >= 30*time.Second {
+			log.Printf("waiting for the tile aggregates to be rebuilt (%s so far)", time.Since(start).Round(time.Second))
+			logged = time.Now()
+		}
+		select {
+		case <-ctx.Done():
+			return 0, time.Since(start), ctx.Err()
+		case <-time.After(aggregatesPoll):
+		}
+	}
+}
+
+// measureTiles waits for fresh aggregates, checks that the paths agree,
+// then measures each workload on each path, one path at a time, and R3
+// last.
 func measureTiles(ctx context.Context, cfg tileConfig) (tileRun, error) {
 	run := tileRun{}
-	ps, err := openTilePools(ctx, cfg.db, cfg.lim.clients, cfg.extra)
+	ps, err := openR1(ctx, cfg)
 	if err != nil {
 		return run, err
 	}
 	defer ps.close()
-	if err := ps.on.QueryRow(ctx, `SELECT count(*) FROM activities WHERE visibility = 'public'`).Scan(&run.public); err != nil {
+	if err := ps.raw.QueryRow(ctx, `SELECT count(*) FROM activities WHERE visibility = 'public'`).Scan(&run.public); err != nil {
 		return run, err
 	}
-	client := newHTTPClient(cfg.lim.clients)
-	defer client.CloseIdleConnections()
+	if run.rebuild, run.waited, err = waitAggregates(ctx, ps.raw); err != nil {
+		return run, err
+	}
+	log.Printf("%d public: tile aggregates fresh (last rebuild %s; waited %s)", run.public,
+		run.rebuild.Round(time.Millisecond), run.waited.Round(time.Millisecond))
+	warm, cold := newHTTPClient(cfg.lim.clients), newHTTPClient(cfg.lim.clients)
+	defer warm.CloseIdleConnections()
+	defer cold.CloseIdleConnections()
 	for _, w := range tileWorkloads() {
 		if !strings.Contains(w.name, cfg.only) {
 			continue
 		}
-		if err := checkTiles(ctx, client, cfg.url, ps, w, run.public); err != nil {
+		if err := checkTiles(ctx, warm, cold, cfg, ps, w, run.public); err != nil {
 			return run, fmt.Errorf("%s: %w", w.name, err)
 		}
 		r := tileResult{workload: w.name}
-		paths, err := tilePaths(ctx, client, cfg, ps, w)
-		if err != nil {
-			return run, fmt.Errorf("%s: %w", w.name, err)
-		}
-		for _, p := range paths {
-			if cfg.paths != "" && !slices.Contains(strings.Split(cfg.paths, ","), p.name) {
+		for _, p := range tilePaths(warm, cold, cfg, ps, w) {
+			if !cfg.measures(p.name) {
 				continue
 			}
 			tp, err := measurePath(ctx, cfg.lim, p)
@@ -248,28 +374,19 @@ func measureTiles(ctx context.Context, cfg tileConfig) (tileRun, error) {
 		}
 		run.results = append(run.results, r)
 	}
-	for _, p := range []struct {
-		name string
-		pool *pgxpool.Pool
-		out  *tilePath
-	}{{"R3", nil, &run.r3}, {"R3+V", ps.on, &run.r3v}} {
-		if p.pool != nil && !cfg.extra {
-			continue
-		}
-		url, stop, err := startStatic(p.pool)
-		if err != nil {
-			return run, err
-		}
-		*p.out, err = measurePath(ctx, cfg.lim, tileDo{name: p.name, do: func(ctx context.Context, c, i int, tp *tilePath) (int, error) {
-			n, _, err := fetchTile(ctx, client, url)
-			return n, err
-		}})
-		stop()
-		if err != nil {
-			return run, err
-		}
-		log.Printf("%s: %.1f req/s, p50 %.1f ms", p.name, p.out.rate(), p.out.s.pct(50))
+	url, stop, err := startStatic()
+	if err != nil {
+		return run, err
 	}
+	run.r3, err = measurePath(ctx, cfg.lim, tileDo{name: "R3", do: func(ctx context.Context, c, i int, tp *tilePath) (int, error) {
+		n, _, err := fetchTile(ctx, warm, url)
+		return n, err
+	}})
+	stop()
+	if err != nil {
+		return run, err
+	}
+	log.Printf("R3: %.1f req/s, p50 %.1f ms", run.r3.rate(), run.r3.s.pct(50))
 	return run, nil
 }
 
@@ -302,54 +419,41 @@ func measurePath(ctx context.Context, lim limits, p tileDo) (tilePath, error) {
 	return tilePath{name: p.name, s: s, failed: failed.Load(), hits: hits.Load()}, err
 }
 
-// tilePaths lists what is measured for w.
-func tilePaths(ctx context.Context, client *http.Client, cfg tileConfig, ps tilePools, w tileWorkload) ([]tileDo, error) {
-	server := func(cold bool) func(ctx context.Context, c, i int, tp *tilePath) (int, error) {
+// tilePaths lists what is measured for w: the cold server (when there is
+// one; every answer must be a cache miss), the warm one (hits counted),
+// R1 with JIT on and off, and R2 on the raw workloads.
+func tilePaths(warm, cold *http.Client, cfg tileConfig, ps r1Stores, w tileWorkload) []tileDo {
+	server := func(client *http.Client, base string, isCold bool) func(ctx context.Context, c, i int, tp *tilePath) (int, error) {
 		return func(ctx context.Context, c, i int, tp *tilePath) (int, error) {
-			u := cfg.url + w.path(w.pick(c, i))
-			if cold {
-				u += coldFilter().query()
-			}
+			u := base + w.path(w.pick(c, i))
 			n, cache, err := fetchTile(ctx, client, u)
 			if cache == "hit" {
 				tp.hits = 1
-				if cold {
-					return n, fmt.Errorf("GET %s: served from the cache", u)
+				if isCold {
+					return n, fmt.Errorf("GET %s: served from the cache by the cold server", u)
 				}
 			}
 			return n, err
 		}
 	}
-	sql := func(pool *pgxpool.Pool, cold bool) func(ctx context.Context, c, i int, tp *tilePath) (int, error) {
+	r1 := func(s *postgis.Store) func(ctx context.Context, c, i int, tp *tilePath) (int, error) {
 		return func(ctx context.Context, c, i int, tp *tilePath) (int, error) {
-			var o tileOpts
-			if cold {
-				o = coldFilter()
-			}
-			b, err := rawTile(ctx, pool, w.layers, w.pick(c, i), o)
+			b, err := r1Tile(ctx, s, w.layers, w.pick(c, i))
 			return len(b), sqlErr(err)
 		}
 	}
-	out := []tileDo{
-		{"cold", server(true)},
-		{"warm", server(false)},
-		{"R1", sql(ps.on, false)},
+	var out []tileDo
+	if cfg.coldURL != "" {
+		out = append(out, tileDo{"cold", server(cold, cfg.coldURL, true)})
 	}
-	if cfg.jit {
-		out = append(out, tileDo{"R1 jit off", sql(ps.off, false)})
-	}
-	out = append(out, tileDo{"R1 cold filter", sql(ps.on, true)})
+	out = append(out, tileDo{"warm", server(warm, cfg.url, false)}, tileDo{"R1", r1(ps.on)}, tileDo{"R1 jit off", r1(ps.off)})
 	if w.raw {
 		out = append(out, tileDo{"R2", func(ctx context.Context, c, i int, tp *tilePath) (int, error) {
-			b, err := rawPoints(ctx, ps.on, w.pick(c, i))
+			b, err := rawPoints(ctx, ps.raw, w.pick(c, i))
 			return len(b), sqlErr(err)
 		}})
 	}
-	if !cfg.extra {
-		return out, nil
-	}
-	vs, err := tileVariants(ctx, ps, w)
-	return append(out, vs...), err
+	return out
 }
 
 // fetchTile GETs u without compression and returns the body size and the

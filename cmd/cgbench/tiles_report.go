@@ -4,67 +4,73 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strings"
+	"time"
 )
 
-// printTileTables writes the tile tables as markdown: the server cold and
-// warm against R1 and R3, then R1 with the cold filter and R2, then R3,
-// then the SQL variants when they ran.
+// printTileTables writes the tile tables as markdown: per size and
+// workload the server cold and warm against R1 and R3, then R2 on the raw
+// workloads, then R3 and the aggregates' rebuild per size.
 func printTileTables(w io.Writer, runs []tileRun, cfg tileConfig) {
-	fmt.Fprintf(w, "\n%d clients, %s per path and workload after %s warm-up; server, PostgreSQL and cgbench on the same machine.\n\n",
-		cfg.lim.clients, cfg.lim.duration, cfg.lim.warmup)
-	fmt.Fprintln(w, "| tiles | public activities | cold tiles/s | cold p50/p95/p99 ms | warm tiles/s | warm p50/p95/p99 ms | bytes | R1 jit on | R1 jit off | faster | cold / R1 | warm / R3 |")
-	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|---|")
+	fmt.Fprintf(w, "\n%d clients, %s per path and workload after %s warm-up; servers (PostgreSQL JIT %s), PostgreSQL and cgbench on the same machine.\n\n",
+		cfg.lim.clients, cfg.lim.duration, cfg.lim.warmup, cfg.serverJIT)
+	fmt.Fprintf(w, "| tiles | public activities | cold tiles/s | cold p50/p95/p99 ms | warm tiles/s | warm p50/p95/p99 ms | bytes | R1 jit on | R1 jit off | cold / R1 (jit %s) | warm / R3 |\n", cfg.serverJIT)
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|")
 	each(runs, func(run tileRun, r tileResult) {
 		cold, warm, on, off := r.get("cold"), r.get("warm"), r.get("R1"), r.get("R1 jit off")
-		faster := "on"
-		if off.rate() > on.rate() {
-			faster = "off"
+		bytes := cold
+		if bytes.s.Requests == 0 {
+			bytes = warm
 		}
-		if !cfg.jit {
-			faster = "-"
-		}
-		fmt.Fprintf(w, "| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %.2f | %.2f |\n", r.workload, run.public,
-			rateCell(cold), pcts(cold), rateCell(warm), pcts(warm), size(cold.meanBytes()), rateCell(on), rateCell(off),
-			faster, cold.rate()/max(on.rate(), 1e-9), warm.rate()/max(run.r3.rate(), 1e-9))
+		fmt.Fprintf(w, "| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", r.workload, run.public,
+			rateCell(cold), pcts(cold), warmCell(warm), pcts(warm), sizeCell(bytes), rateCell(on), rateCell(off),
+			ratio(cold, r.get(cfg.r1Name())), ratio(warm, run.r3))
 	})
-	fmt.Fprintln(w, "\n| tiles | public activities | R1 with the cold filter | cold / that | R2 tiles/s | R2 p50/p95/p99 ms | R2 bytes | cold / R2 |")
-	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|")
+	header := false
 	each(runs, func(run tileRun, r tileResult) {
-		cold, r1c, r2 := r.get("cold"), r.get("R1 cold filter"), r.get("R2")
-		r2cells := "- | - | - | -"
-		if r2.s.Requests > 0 {
-			r2cells = fmt.Sprintf("%s | %s | %s | %.1f", rateCell(r2), pcts(r2), size(r2.meanBytes()), cold.rate()/max(r2.rate(), 1e-9))
+		r2 := r.get("R2")
+		if r2.s.Requests == 0 {
+			return
 		}
-		fmt.Fprintf(w, "| %s | %d | %s | %.2f | %s |\n", r.workload, run.public, rateCell(r1c), cold.rate()/max(r1c.rate(), 1e-9), r2cells)
+		if !header {
+			fmt.Fprintln(w, "\n| tiles | public activities | cold tiles/s | R2 tiles/s | R2 p50/p95/p99 ms | R2 bytes | cold / R2 |")
+			fmt.Fprintln(w, "|---|---|---|---|---|---|---|")
+			header = true
+		}
+		cold := r.get("cold")
+		fmt.Fprintf(w, "| %s | %d | %s | %s | %s | %s | %s |\n", r.workload, run.public, rateCell(cold), rateCell(r2), pcts(r2),
+			sizeCell(r2), ratio(cold, r2))
 	})
-	fmt.Fprintln(w, "\n| R3: gin, static 15 kB | public activities (same run) | req/s | p50/p95/p99 ms | bytes |")
+	fmt.Fprintln(w, "\n| public activities | R3 (gin, static 15 kB) req/s | R3 p50/p95/p99 ms | tile aggregates rebuild | waited for them |")
 	fmt.Fprintln(w, "|---|---|---|---|---|")
 	for _, run := range runs {
-		fmt.Fprintf(w, "| R3 | %d | %s | %s | %s |\n", run.public, rateCell(run.r3), pcts(run.r3), size(run.r3.meanBytes()))
-		if run.r3v.s.Requests > 0 {
-			fmt.Fprintf(w, "| R3+V (reads the data version first) | %d | %s | %s | %s |\n", run.public, rateCell(run.r3v), pcts(run.r3v), size(run.r3v.meanBytes()))
-		}
+		fmt.Fprintf(w, "| %d | %s | %s | %s | %s |\n", run.public, rateCell(run.r3), pcts(run.r3),
+			run.rebuild.Round(time.Millisecond), run.waited.Round(time.Millisecond))
 	}
-	if !cfg.extra {
-		return
+}
+
+// ratio is a's rate over b's, "-" when either was not measured.
+func ratio(a, b tilePath) string {
+	if a.s.Requests == 0 || b.s.Requests == 0 || b.rate() <= 0 {
+		return "-"
 	}
-	fmt.Fprintln(w, "\n| tiles | public activities | path | tiles/s | p50/p95/p99 ms | bytes | vs R1 |")
-	fmt.Fprintln(w, "|---|---|---|---|---|---|---|")
-	each(runs, func(run tileRun, r tileResult) {
-		on := r.get("R1")
-		for _, p := range r.paths {
-			if !strings.HasPrefix(p.name, "V") {
-				continue
-			}
-			fmt.Fprintf(w, "| %s | %d | %s | %s | %s | %s | %.2f |\n", r.workload, run.public, p.name, rateCell(p), pcts(p),
-				size(p.meanBytes()), p.rate()/max(on.rate(), 1e-9))
-		}
-	})
-	fmt.Fprintln(w)
-	for _, v := range tileVariantList {
-		fmt.Fprintf(w, "- %s: %s\n", v.name, v.what)
+	return fmt.Sprintf("%.2f", a.rate()/b.rate())
+}
+
+// warmCell is rateCell with the share of cache hits when some answers
+// were not (all should be after the warm-up).
+func warmCell(p tilePath) string {
+	s := rateCell(p)
+	if n := int64(p.s.Requests); n > 0 && p.hits < n {
+		s += fmt.Sprintf(" (%.0f%% hits)", 100*float64(p.hits)/float64(n))
 	}
+	return s
+}
+
+func sizeCell(p tilePath) string {
+	if p.s.Requests == 0 {
+		return "-"
+	}
+	return size(p.meanBytes())
 }
 
 // each visits the results workload by workload, sizes in order.
