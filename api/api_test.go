@@ -43,7 +43,7 @@ type env struct {
 	store *postgis.Store
 }
 
-func newEnv(t *testing.T, dbURL string, cfg postgis.Config, assets fs.FS) env {
+func newEnv(t testing.TB, dbURL string, cfg postgis.Config, assets fs.FS) env {
 	t.Helper()
 	cfg.URL = dbURL
 	s, err := postgis.Open(context.Background(), cfg)
@@ -60,7 +60,7 @@ func newEnv(t *testing.T, dbURL string, cfg postgis.Config, assets fs.FS) env {
 
 // watch runs the store's Watch, as the server does, until the test ends,
 // and waits for its listener.
-func (e env) watch(t *testing.T) {
+func (e env) watch(t testing.TB) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})

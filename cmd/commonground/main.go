@@ -64,7 +64,9 @@ func run(ctx context.Context, stopSignals func(), args []string, getenv func(str
 	if err != nil {
 		return err
 	}
-	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	lw := newLogWriter(stderr)
+	defer lw.Close()
+	log := slog.New(flushHandler{slog.NewJSONHandler(lw, &slog.HandlerOptions{Level: cfg.LogLevel}), lw})
 	switch cmd {
 	case "serve":
 		return serve(ctx, stopSignals, cfg, log)

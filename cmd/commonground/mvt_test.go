@@ -93,11 +93,14 @@ func TestMVT(t *testing.T) {
 		before := len(serverRequests(p.log()))
 		out, debug := gdal(t, "ogrinfo", "-ro", "-al", "/vsicurl/"+p.base+path)
 		checkActivities(t, out)
+		// Request logs are written out within 100 ms.
 		var head, get bool
-		for _, r := range serverRequests(p.log())[before:] {
-			if r.Path == path {
-				head = head || (r.Method == http.MethodHead && r.Status == http.StatusOK)
-				get = get || (r.Method == http.MethodGet && r.Status == http.StatusOK)
+		for deadline := time.Now().Add(3 * time.Second); !(head && get) && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			for _, r := range serverRequests(p.log())[before:] {
+				if r.Path == path {
+					head = head || (r.Method == http.MethodHead && r.Status == http.StatusOK)
+					get = get || (r.Method == http.MethodGet && r.Status == http.StatusOK)
+				}
 			}
 		}
 		if !head || !get {
