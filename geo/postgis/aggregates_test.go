@@ -325,3 +325,41 @@ func TestDenseTileComesAsClusters(t *testing.T) {
 		t.Errorf("z13 tile: %v, %v; want activities", ls, err)
 	}
 }
+
+// country_tiles holds, for every tile of zooms 0-6, what clipping
+// country_shapes to the tile gives, and nothing else.
+func TestCountryTilesMatchShapes(t *testing.T) {
+	ctx := context.Background()
+	dbURL := pgtest.New(t, pgtest.Demo)
+	conn := connect(t, dbURL)
+	checked := 0
+	for _, tl := range aggTiles(t, dbURL) {
+		if tl.Z > 6 {
+			continue
+		}
+		var same bool
+		var n int
+		err := conn.QueryRow(ctx, `SELECT
+			(SELECT ST_AsMVT(t, 'c', 4096, 'geom', 'country_id') FROM (
+				SELECT country_id, geom FROM country_tiles WHERE z = $1 AND x = $2 AND y = $3 ORDER BY country_id) t)
+			IS NOT DISTINCT FROM
+			(SELECT ST_AsMVT(t, 'c', 4096, 'geom', 'country_id') FROM (
+				SELECT country_id, ST_AsMVTGeom(ST_ClipByBox2D(geom, ST_TileEnvelope($1, $2, $3, margin => 64.0 / 4096)),
+					ST_TileEnvelope($1, $2, $3), 4096, 64, true) AS geom
+				FROM country_shapes WHERE z = $1 AND geom && ST_TileEnvelope($1, $2, $3, margin => 64.0 / 4096)
+				ORDER BY country_id) t WHERE geom IS NOT NULL),
+			(SELECT count(*) FROM country_tiles WHERE z = $1 AND x = $2 AND y = $3)`, tl.Z, tl.X, tl.Y).Scan(&same, &n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !same {
+			t.Errorf("tile %v: country_tiles differs from clipping country_shapes", tl)
+		}
+		if n > 0 {
+			checked++
+		}
+	}
+	if checked < 150 {
+		t.Errorf("only %d tiles with countries checked", checked)
+	}
+}

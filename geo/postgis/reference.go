@@ -163,9 +163,12 @@ func loadCountries(ctx context.Context, tx pgx.Tx, countries []geo.Country) erro
 	if tag.RowsAffected() == 0 {
 		return nil // no outline changed: the tile shapes stand
 	}
-	// The tiles' per-zoom simplified outlines (migration 005).
-	if _, err := tx.Exec(ctx, `REFRESH MATERIALIZED VIEW country_shapes`); err != nil {
-		return fmt.Errorf("countries: tile shapes: %w", err)
+	// The tiles' per-zoom simplified outlines and, from them, the low-zoom
+	// tile geometry (migrations 005 and 006).
+	for _, mv := range []string{"country_shapes", "country_tiles"} {
+		if _, err := tx.Exec(ctx, `REFRESH MATERIALIZED VIEW `+mv); err != nil {
+			return fmt.Errorf("countries: tile shapes: %s: %w", mv, err)
+		}
 	}
 	return nil
 }

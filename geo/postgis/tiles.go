@@ -241,17 +241,16 @@ func (s *Store) fresh(ctx context.Context, layerSQL string, args []any) ([]byte,
 }
 
 // countriesLayerSQL, after "WITH" and any CTE it needs, draws the
-// countries whose outline from %[5]s (columns country_id, geom) touches the
-// buffered tile %[4]s as %[7]s (clipped, simplified i.geom), with the
-// counts of %[6]s (columns country_code, activities, members).
+// countries of %[2]s (columns country_id, geom: the outlines that touch
+// the tile) as %[4]s (tile coordinates, from i.geom), with the counts of
+// %[3]s (columns country_code, activities, members).
 const countriesLayerSQL = `inside AS (
-	SELECT c.id, c.iso_a2, c.name, c.region_code, sh.geom FROM (%[5]s) sh JOIN countries c ON c.id = sh.country_id
-	WHERE sh.geom && %[4]s
-), n AS (%[6]s)
+	SELECT c.id, c.iso_a2, c.name, c.region_code, sh.geom FROM (%[2]s) sh JOIN countries c ON c.id = sh.country_id
+), n AS (%[3]s)
 SELECT ST_AsMVT(t, 'countries', %[1]d, 'geom', 'id') FROM (
 	SELECT i.id, i.iso_a2, i.name, coalesce(i.region_code::text, '') AS region_code,
 		coalesce(n.activities, 0) AS activity_count, coalesce(n.members, 0) AS member_count,
-		ST_AsMVTGeom(%[7]s, %[2]s, %[1]d, %[3]d, true) AS geom
+		%[4]s AS geom
 	FROM inside i LEFT JOIN n ON n.country_code = i.iso_a2
 	ORDER BY i.id
 ) t WHERE geom IS NOT NULL`
@@ -263,44 +262,57 @@ const countryCountsSQL = `SELECT l.country_code, count(DISTINCT l.activity_id) A
 	WHERE %[1]s
 	GROUP BY l.country_code`
 
-// countryShapesMaxZoom is the highest zoom with precomputed simplified
-// outlines (the country_shapes view of migration 005).
-const countryShapesMaxZoom = 9
+// The countries layer's outlines: up to countryTilesMaxZoom ready-made
+// tile geometry (country_tiles, migration 006), up to countryShapesMaxZoom
+// outlines simplified for the zoom (country_shapes, migration 005), then
+// the full outlines clipped and simplified per request.
+const (
+	countryTilesMaxZoom  = 6
+	countryShapesMaxZoom = 9
+)
+
+// countryShapes returns the countries layer's outline source for t and the
+// expression turning its geom into tile coordinates.
+func countryShapes(q *query, t geo.Tile) (src, geom string) {
+	if t.Z <= countryTilesMaxZoom {
+		return fmt.Sprintf(`SELECT country_id, geom FROM country_tiles WHERE z = %s AND x = %s AND y = %s`,
+			q.arg(t.Z), q.arg(t.X), q.arg(t.Y)), `i.geom`
+	}
+	env, buffered := tileEnvelope(q, t)
+	mvtGeom := func(g string) string {
+		return fmt.Sprintf("ST_AsMVTGeom(%s, %s, %d, %d, true)", g, env, tileExtent, tileBuffer)
+	}
+	if t.Z <= countryShapesMaxZoom {
+		return `SELECT country_id, geom FROM country_shapes WHERE z = ` + q.arg(t.Z) + ` AND geom && ` + buffered,
+			mvtGeom(`ST_ClipByBox2D(i.geom, ` + buffered + `)`)
+	}
+	tolerance := q.arg(webMercatorWidth / math.Exp2(float64(t.Z)) / tileExtent)
+	return `SELECT id AS country_id, geom_3857 AS geom FROM countries WHERE geom_3857 && ` + buffered,
+		mvtGeom(`ST_SimplifyPreserveTopology(ST_ClipByBox2D(i.geom, ` + buffered + `), ` + tolerance + `::float8)`)
+}
 
 // countriesLayer has each country's outline, simplified to about a pixel
 // of the zoom, with the number of activities f selects for v located in it
 // and their distinct organisations. Unfiltered public counts come from
 // tile_country_counts while those are fresh.
 func (s *Store) countriesLayer(ctx context.Context, v geo.Viewer, t geo.Tile, f geo.ActivityFilter) ([]byte, error) {
-	// shapes returns the outlines' source and the clipped, simplified
-	// geometry of one (i.geom) for the buffered tile box.
-	shapes := func(q *query, box string) (string, string) {
-		if t.Z <= countryShapesMaxZoom {
-			return `SELECT country_id, geom FROM country_shapes WHERE z = ` + q.arg(t.Z), `ST_ClipByBox2D(i.geom, ` + box + `)`
-		}
-		tolerance := q.arg(webMercatorWidth / math.Exp2(float64(t.Z)) / tileExtent)
-		return `SELECT id AS country_id, geom_3857 AS geom FROM countries`,
-			`ST_SimplifyPreserveTopology(ST_ClipByBox2D(i.geom, ` + box + `), ` + tolerance + `::float8)`
-	}
 	if aggregated(v, f) {
 		var q query
-		env, buffered := tileEnvelope(&q, t)
+		src, geom := countryShapes(&q, t)
 		counts := `SELECT country_code, activities, members FROM tile_country_counts WHERE audience = 'public'`
-		src, geom := shapes(&q, buffered)
-		b, err := s.fresh(ctx, "WITH "+fmt.Sprintf(countriesLayerSQL, tileExtent, env, tileBuffer, buffered, src, counts, geom), q.args)
+		b, err := s.fresh(ctx, "WITH "+fmt.Sprintf(countriesLayerSQL, tileExtent, src, counts, geom), q.args)
 		if !errors.Is(err, errNotFresh) {
 			return b, err
 		}
 	}
 	var q query
-	env, buffered := tileEnvelope(&q, t)
-	src, geom := shapes(&q, buffered)
+	src, geom := countryShapes(&q, t)
 	m, err := q.matching(v, f)
 	if err != nil {
 		return nil, err
 	}
 	counts := fmt.Sprintf(countryCountsSQL, "l.country_code IN (SELECT iso_a2 FROM inside)")
 	var b []byte
-	err = s.pool.QueryRow(ctx, "WITH m AS ("+m+"), "+fmt.Sprintf(countriesLayerSQL, tileExtent, env, tileBuffer, buffered, src, counts, geom), q.args...).Scan(&b)
+	err = s.pool.QueryRow(ctx, "WITH m AS ("+m+"), "+fmt.Sprintf(countriesLayerSQL, tileExtent, src, counts, geom), q.args...).Scan(&b)
 	return b, err
 }
