@@ -39,6 +39,7 @@ type Store interface {
 	Stats(ctx context.Context, v geo.Viewer, f geo.ActivityFilter, by geo.GroupBy) (geo.Stats, error)
 	Search(ctx context.Context, v geo.Viewer, text, asciiText string, limit int) ([]geo.SearchHit, error)
 	Tile(ctx context.Context, v geo.Viewer, layers []string, t geo.Tile, f geo.ActivityFilter) ([]byte, error)
+	Overlaps(ctx context.Context, v geo.Viewer, q geo.OverlapQuery) (geo.OverlapPage, error)
 }
 
 // Config holds the HTTP layer's limits.
@@ -123,6 +124,8 @@ func New(store Store, log *slog.Logger, cfg Config, assets fs.FS, reg prometheus
 	data.GET(exportRoute, s.wrap(s.export))
 	data.GET("/stats", s.wrap(s.stats))
 	data.GET("/search", s.wrap(s.search))
+	data.GET("/overlaps", s.wrap(s.overlaps))
+	data.GET("/organisations/:id/overlaps", s.wrap(s.overlaps))
 	data.GET("/tiles/:layers", s.wrap(s.tilejson))
 	data.GET("/style.json", s.wrap(s.style))
 	// A bad tile address is refused before conditional reads the data

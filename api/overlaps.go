@@ -1,0 +1,154 @@
+package api
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/commonground/commonground/geo"
+)
+
+// overlapParams are what /overlaps takes besides the shared filter.
+var overlapParams = []string{"limit", "offset", "f", "min_score", "place_tier", "distance_km", "include_completed"}
+
+// overlapQuery parses an overlaps request.
+func (p *params) overlapQuery() geo.OverlapQuery {
+	q := geo.OverlapQuery{Filter: p.activityFilter(), Page: p.pageOf(nil)}
+	if v := p.number("distance_km"); v != nil {
+		if *v <= 0 {
+			p.bad("distance_km", "must be more than 0")
+		} else {
+			q.DistanceKm = *v
+		}
+	}
+	if v := p.number("min_score"); v != nil {
+		q.MinScore = *v
+	}
+	if v := p.one("place_tier"); v != "" {
+		t, err := geo.ParsePlaceTier(v)
+		if err != nil {
+			p.bad("place_tier", err.Error())
+		}
+		q.MaxTier = t
+	}
+	if v := p.one("include_completed"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			p.bad("include_completed", "must be true or false")
+		}
+		q.IncludeCompleted = b
+	}
+	return q
+}
+
+// overlaps answers GET /overlaps and GET /organisations/{id}/overlaps:
+// ranked pairs of activities of different members in the same place, on a
+// shared theme, at the same time (geo/overlap.go), as JSON or, with
+// f=geojson, a FeatureCollection with a feature per overlap.
+func (s *server) overlaps(c *gin.Context) error {
+	p, err := parseParams(c, filterParams, overlapParams)
+	if err != nil {
+		return err
+	}
+	q := p.overlapQuery()
+	fm := p.one("f")
+	switch fm {
+	case "":
+		fm = "json"
+		if c.NegotiateFormat(gin.MIMEJSON, mediaGeoJSON) == mediaGeoJSON {
+			fm = "geojson"
+		}
+	case "json", "geojson":
+	default:
+		p.bad("f", "must be json or geojson")
+	}
+	if err := p.err(); err != nil {
+		return err
+	}
+	if err := q.Validate(); err != nil {
+		return err
+	}
+	v := viewerOf(c)
+	if id := c.Param("id"); id != "" {
+		n, err := strconv.ParseInt(id, 10, 64)
+		if err != nil || n < 1 {
+			return geo.Errorf(geo.ENotFound, "no organisation %q", id)
+		}
+		if _, err := s.store.Organisation(c.Request.Context(), v, n); err != nil {
+			return err
+		}
+		q.Organisation = n
+	}
+	page, err := s.store.Overlaps(c.Request.Context(), v, q)
+	if err != nil {
+		return err
+	}
+	media := mediaJSON
+	if fm == "geojson" {
+		media = mediaGeoJSON
+	}
+	links := pageLinks(c, p.q, q.Page, len(page.Overlaps), page.NumberMatched)
+	for i := range links {
+		links[i].Type = media
+	}
+	items := make([]map[string]any, len(page.Overlaps))
+	for i, o := range page.Overlaps {
+		items[i] = s.overlapJSON(c, o, fm == "geojson")
+	}
+	if fm == "geojson" {
+		features := make([]map[string]any, len(page.Overlaps))
+		for i, o := range page.Overlaps {
+			features[i] = map[string]any{"type": "Feature", "id": strconv.FormatInt(o.A.ID, 10) + "-" + strconv.FormatInt(o.B.ID, 10),
+				"geometry": overlapGeometry(o), "properties": items[i]}
+		}
+		return writeJSON(c, mediaGeoJSON, map[string]any{"type": "FeatureCollection", "numberMatched": page.NumberMatched,
+			"numberReturned": len(features), "timeStamp": nowRFC3339(), "links": links, "features": features})
+	}
+	return writeJSON(c, mediaJSON, map[string]any{"numberMatched": page.NumberMatched, "numberReturned": len(items),
+		"links": links, "overlaps": items})
+}
+
+// overlapGeometry is the line between the two locations, or the point
+// where they coincide.
+func overlapGeometry(o geo.Overlap) map[string]any {
+	a, b := []float64{o.A.Point[0], o.A.Point[1]}, []float64{o.B.Point[0], o.B.Point[1]}
+	if o.A.Point.Equal(o.B.Point) {
+		return map[string]any{"type": "Point", "coordinates": a}
+	}
+	return map[string]any{"type": "LineString", "coordinates": [][]float64{a, b}}
+}
+
+func (s *server) overlapJSON(c *gin.Context, o geo.Overlap, geojson bool) map[string]any {
+	side := func(x geo.OverlapSide) map[string]any {
+		m := map[string]any{
+			"id": x.ID, "title": x.Title, "status": x.Status, "start_date": dateOrNull(x.Start), "end_date": dateOrNull(x.End),
+			"organisation": map[string]any{"id": x.OrganisationID, "name": x.Organisation, "constituency": x.Constituency},
+			"location":     x.Location, "country_wide": x.CountryWide,
+			"href": abs(c, "/collections/activities/items/"+strconv.FormatInt(x.ID, 10)),
+		}
+		if !geojson {
+			m["point"] = []float64{x.Point[0], x.Point[1]}
+		}
+		return m
+	}
+	out := map[string]any{
+		"score": o.Score, "place_tier": o.Tier.String(), "place": o.Place, "country": o.CountryCode,
+		"themes": o.Themes, "theme_names": o.ThemeNames,
+		"period":     map[string]any{"start": dateOrNull(o.From), "end": dateOrNull(o.To)},
+		"active_now": o.ActiveNow, "reason": o.Reason(), "reasons": o.Reasons(),
+		"a": side(o.A), "b": side(o.B),
+	}
+	if o.Tier == geo.TierNear {
+		out["distance_km"] = float64(int(o.DistanceKm*100+0.5)) / 100
+		out["same_place"] = o.SamePlace
+	}
+	return out
+}
+
+func dateOrNull(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.Format("2006-01-02")
+}

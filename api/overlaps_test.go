@@ -1,0 +1,171 @@
+package api_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/commonground/commonground/geo/demo"
+	"github.com/commonground/commonground/geo/postgis"
+	"github.com/commonground/commonground/geo/postgis/pgtest"
+)
+
+type overlapSide struct {
+	ID           int64  `json:"id"`
+	Title        string `json:"title"`
+	Href         string `json:"href"`
+	Organisation struct {
+		ID int64 `json:"id"`
+	} `json:"organisation"`
+}
+
+type overlapJSON struct {
+	Score     float64     `json:"score"`
+	PlaceTier string      `json:"place_tier"`
+	Themes    []string    `json:"themes"`
+	Reason    string      `json:"reason"`
+	Reasons   []string    `json:"reasons"`
+	A         overlapSide `json:"a"`
+	B         overlapSide `json:"b"`
+}
+
+type overlapsDoc struct {
+	NumberMatched  int64         `json:"numberMatched"`
+	NumberReturned int           `json:"numberReturned"`
+	Overlaps       []overlapJSON `json:"overlaps"`
+	Links          []struct {
+		Rel, Href string
+	} `json:"links"`
+}
+
+func TestOverlapsAPI(t *testing.T) {
+	dbURL := pgtest.New(t, pgtest.Demo)
+	e := newEnv(t, dbURL, postgis.Config{}, nil)
+	get := func(t *testing.T, target string, hdr ...string) overlapsDoc {
+		t.Helper()
+		rec := e.do(t, http.MethodGet, target, hdr...)
+		if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Header().Get("Content-Type"), "application/json") {
+			t.Fatalf("%s: %d %s: %s", target, rec.Code, rec.Header().Get("Content-Type"), rec.Body)
+		}
+		if strings.Contains(rec.Body.String(), demo.Sentinel) {
+			t.Fatalf("%s shows a non-public activity", target)
+		}
+		var d overlapsDoc
+		if err := json.Unmarshal(rec.Body.Bytes(), &d); err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+
+	t.Run("ranked pairs with reasons", func(t *testing.T) {
+		d := get(t, "/overlaps?limit=100")
+		if d.NumberMatched < 48 || d.NumberReturned != 100 || len(d.Overlaps) != 100 {
+			t.Fatalf("matched %d, returned %d", d.NumberMatched, d.NumberReturned)
+		}
+		for i, o := range d.Overlaps {
+			if i > 0 && o.Score > d.Overlaps[i-1].Score {
+				t.Errorf("overlap %d scores %v after %v", i, o.Score, d.Overlaps[i-1].Score)
+			}
+			if o.A.ID >= o.B.ID || o.A.Organisation.ID == o.B.Organisation.ID || len(o.Themes) == 0 ||
+				!strings.HasPrefix(o.Reason, "Both work on ") || len(o.Reasons) < 3 || !strings.HasSuffix(o.A.Href, fmt.Sprintf("/collections/activities/items/%d", o.A.ID)) {
+				t.Errorf("overlap %d: %+v", i, o)
+			}
+		}
+		if !slices.ContainsFunc(d.Links, func(l struct{ Rel, Href string }) bool { return l.Rel == "next" }) {
+			t.Error("no next link")
+		}
+	})
+
+	t.Run("the filter applies to both activities", func(t *testing.T) {
+		d := get(t, "/overlaps?theme=resilience&limit=1000")
+		if d.NumberMatched == 0 {
+			t.Fatal("no overlaps on resilience")
+		}
+		for _, o := range d.Overlaps {
+			if !slices.Contains(o.Themes, "resilience") {
+				t.Errorf("overlap %d-%d shares %v", o.A.ID, o.B.ID, o.Themes)
+			}
+		}
+		near := get(t, "/overlaps?place_tier=near&distance_km=5&min_score=60&limit=1000")
+		if near.NumberMatched == 0 || near.NumberMatched >= get(t, "/overlaps?limit=1").NumberMatched {
+			t.Errorf("near, 5 km, score 60: %d overlaps", near.NumberMatched)
+		}
+		for _, o := range near.Overlaps {
+			if o.PlaceTier != "near" || o.Score < 60 {
+				t.Errorf("%+v", o)
+			}
+		}
+	})
+
+	t.Run("GeoJSON", func(t *testing.T) {
+		for _, target := range []string{"/overlaps?f=geojson&limit=20", "/overlaps?limit=20"} {
+			hdr := []string{}
+			if !strings.Contains(target, "f=") {
+				hdr = []string{"Accept", "application/geo+json"}
+			}
+			rec := e.do(t, http.MethodGet, target, hdr...)
+			if rec.Code != http.StatusOK || rec.Header().Get("Content-Type") != "application/geo+json" {
+				t.Fatalf("%s: %d %s", target, rec.Code, rec.Header().Get("Content-Type"))
+			}
+			var fc struct {
+				Type     string
+				Features []struct {
+					ID       string
+					Geometry struct {
+						Type        string
+						Coordinates json.RawMessage
+					}
+					Properties overlapJSON
+				}
+			}
+			if err := json.Unmarshal(rec.Body.Bytes(), &fc); err != nil || fc.Type != "FeatureCollection" || len(fc.Features) != 20 {
+				t.Fatalf("%v %s", err, rec.Body)
+			}
+			for _, f := range fc.Features {
+				if (f.Geometry.Type != "Point" && f.Geometry.Type != "LineString") || f.ID != fmt.Sprintf("%d-%d", f.Properties.A.ID, f.Properties.B.ID) {
+					t.Errorf("feature %s: %s", f.ID, f.Geometry.Type)
+				}
+			}
+		}
+	})
+
+	t.Run("an organisation's overlaps", func(t *testing.T) {
+		top := get(t, "/overlaps?limit=1").Overlaps[0]
+		org := top.A.Organisation.ID
+		d := get(t, fmt.Sprintf("/organisations/%d/overlaps?limit=1000", org))
+		if d.NumberMatched == 0 {
+			t.Fatal("none")
+		}
+		for _, o := range d.Overlaps {
+			if o.A.Organisation.ID != org && o.B.Organisation.ID != org {
+				t.Errorf("overlap %d-%d is not led by %d", o.A.ID, o.B.ID, org)
+			}
+		}
+		for _, target := range []string{"/organisations/999999/overlaps", "/organisations/abc/overlaps"} {
+			problem(t, e.do(t, http.MethodGet, target), http.StatusNotFound)
+		}
+	})
+
+	t.Run("bad parameters", func(t *testing.T) {
+		for q, param := range map[string]string{
+			"distance_km=0": "distance_km", "distance_km=500": "distance_km", "place_tier=far": "place_tier",
+			"min_score=101": "min_score", "include_completed=maybe": "include_completed", "f=csv": "f", "colour=red": "colour",
+		} {
+			p := problem(t, e.do(t, http.MethodGet, "/overlaps?"+q), http.StatusBadRequest)
+			if !strings.Contains(fmt.Sprint(p), param) {
+				t.Errorf("%s: problem %+v does not name %s", q, p, param)
+			}
+		}
+	})
+
+	t.Run("past the end", func(t *testing.T) {
+		all := get(t, "/overlaps?limit=1").NumberMatched
+		d := get(t, fmt.Sprintf("/overlaps?offset=%d", all+10))
+		if d.NumberReturned != 0 || d.NumberMatched != all {
+			t.Errorf("returned %d, matched %d (want 0, %d)", d.NumberReturned, d.NumberMatched, all)
+		}
+	})
+}

@@ -1,0 +1,201 @@
+package postgis
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"github.com/commonground/commonground/geo"
+)
+
+// overlapsSQL is the overlap rule of geo/overlap.go. It is an indexed
+// self-join rather than a maintained pair table: the candidate pairs are
+// found from each selected location through indexes (GiST on the point as
+// geography for the distance, B-trees on place_id and country_code), so the
+// work grows with the selected locations and their neighbours, not with the
+// square of the data, and filters narrow it before any pair is formed.
+// The parts:
+//
+//	m     the activities taking part (visible, filtered, status) and leads
+//	loc   their locations
+//	cand  candidate location pairs per tier, already of different leads
+//	best  one row per activity pair: strongest tier, shortest distance
+//	pairs shared themes and overlapping periods
+//	scored the score; the page is cut from it
+const overlapsSQL = `WITH m AS MATERIALIZED (
+	SELECT a.id, a.status, a.period, lo.organisation_id AS lead
+	FROM activities a JOIN activity_organisations lo ON lo.activity_id = a.id AND lo.role = 'lead'
+	WHERE %[1]s
+), loc AS MATERIALIZED (
+	SELECT l.id, l.activity_id, l.kind = 'country' AS wide, l.point, l.place_id, l.country_code, m.lead
+	FROM activity_locations l JOIN m ON m.id = l.activity_id
+), cand AS (
+	%[2]s
+), best AS (
+	SELECT DISTINCT ON (a, b) * FROM cand ORDER BY a, b, tier, dist
+), pairs AS (
+	SELECT best.*, ma.period AS pa, mb.period AS pb, ma.period * mb.period AS ov,
+		ma.status = 'implementation' AND mb.status = 'implementation'
+			AND ma.period @> current_date AND mb.period @> current_date AS active,
+		sh.themes, sh.n AS shared,
+		(SELECT count(*) FROM activity_themes WHERE activity_id = best.a) AS na,
+		(SELECT count(*) FROM activity_themes WHERE activity_id = best.b) AS nb
+	FROM best JOIN m ma ON ma.id = best.a JOIN m mb ON mb.id = best.b
+	CROSS JOIN LATERAL (
+		SELECT array_agg(ta.theme_code ORDER BY ta.theme_code) AS themes, count(*) AS n
+		FROM activity_themes ta JOIN activity_themes tb ON tb.activity_id = best.b AND tb.theme_code = ta.theme_code
+		WHERE ta.activity_id = best.a) sh
+	WHERE ma.period && mb.period AND sh.n > 0 AND %[3]s
+), scored AS (
+	SELECT *, round((
+		45 * CASE tier WHEN 1 THEN greatest(CASE WHEN same_place THEN 0.75 ELSE 0 END, 1 - 0.5 * least(dist, %[4]s) / %[4]s)
+			WHEN 2 THEN 0.35 ELSE 0.2 END
+		+ 25 * shared::float8 / least(na, nb)
+		+ 20 * (coalesce(upper(ov), '2101-01-01') - coalesce(lower(ov), '1950-01-01'))::float8
+			/ greatest(1, least(coalesce(upper(pa), '2101-01-01') - coalesce(lower(pa), '1950-01-01'),
+				coalesce(upper(pb), '2101-01-01') - coalesce(lower(pb), '1950-01-01')))
+		+ CASE WHEN active THEN 10 ELSE 0 END)::numeric, 1)::float8 AS score
+	FROM pairs
+), page AS (
+	SELECT *, count(*) OVER () AS matched FROM scored WHERE score >= %[5]s
+	ORDER BY score DESC, a, b LIMIT %[6]s OFFSET %[7]s
+)
+SELECT p.a, p.b, p.tier, p.dist / 1000, p.same_place, p.themes,
+	(SELECT array_agg(t.name ORDER BY t.code) FROM themes t WHERE t.code = ANY(p.themes)),
+	lower(p.ov), upper(p.ov) - 1, p.active, p.score, p.matched,
+	coalesce(CASE WHEN p.tier = 1 THEN coalesce(nullif(la.name, ''), pla.name) END, c.name, ''), coalesce(c.iso_a2, ''),
+	aa.title, aa.status, aa.start_date, aa.end_date, oa.id, oa.name, oa.constituency,
+	coalesce(nullif(la.name, ''), pla.name, ca.name, ''), ST_X(la.point), ST_Y(la.point), la.kind = 'country',
+	ab.title, ab.status, ab.start_date, ab.end_date, ob.id, ob.name, ob.constituency,
+	coalesce(nullif(lb.name, ''), plb.name, cb.name, ''), ST_X(lb.point), ST_Y(lb.point), lb.kind = 'country'
+FROM page p
+JOIN activities aa ON aa.id = p.a JOIN activities ab ON ab.id = p.b
+JOIN activity_locations la ON la.id = p.la JOIN activity_locations lb ON lb.id = p.lb
+JOIN activity_organisations ra ON ra.activity_id = p.a AND ra.role = 'lead' JOIN organisations oa ON oa.id = ra.organisation_id
+JOIN activity_organisations rb ON rb.activity_id = p.b AND rb.role = 'lead' JOIN organisations ob ON ob.id = rb.organisation_id
+LEFT JOIN places pla ON pla.geonameid = la.place_id LEFT JOIN places plb ON plb.geonameid = lb.place_id
+LEFT JOIN countries ca ON ca.iso_a2 = la.country_code LEFT JOIN countries cb ON cb.iso_a2 = lb.country_code
+LEFT JOIN countries c ON c.iso_a2 = coalesce(la.country_code, lb.country_code)
+ORDER BY p.score DESC, p.a, p.b`
+
+// The candidate pairs of each tier, as (a, b) with a < b and the location
+// of each (la of a, lb of b). Every branch starts from loc and reaches the
+// other location through an index.
+const (
+	nearByDistanceSQL = `SELECT la.activity_id AS a, lb.activity_id AS b, 1 AS tier,
+		ST_Distance(la.point::geography, lb.point::geography, false) AS dist,
+		coalesce(la.place_id = lb.place_id, false) AS same_place, la.id AS la, lb.id AS lb
+	FROM loc la JOIN activity_locations lb ON ST_DWithin(lb.point::geography, la.point::geography, %[1]s, false)
+		AND lb.activity_id > la.activity_id AND lb.kind <> 'country'
+	JOIN m mb ON mb.id = lb.activity_id AND mb.lead <> la.lead
+	WHERE NOT la.wide`
+	nearByPlaceSQL = `SELECT la.activity_id, lb.activity_id, 1,
+		ST_Distance(la.point::geography, lb.point::geography, false), true, la.id, lb.id
+	FROM loc la JOIN activity_locations lb ON lb.place_id = la.place_id
+		AND lb.activity_id > la.activity_id AND lb.kind <> 'country'
+	JOIN m mb ON mb.id = lb.activity_id AND mb.lead <> la.lead
+	WHERE NOT la.wide AND la.place_id IS NOT NULL`
+	inCountrySQL = `SELECT least(la.activity_id, lb.activity_id), greatest(la.activity_id, lb.activity_id), 2,
+		0::float8, false,
+		CASE WHEN la.activity_id < lb.activity_id THEN la.id ELSE lb.id END,
+		CASE WHEN la.activity_id < lb.activity_id THEN lb.id ELSE la.id END
+	FROM loc la JOIN activity_locations lb ON lb.country_code = la.country_code
+		AND lb.activity_id <> la.activity_id AND lb.kind = 'country'
+	JOIN m mb ON mb.id = lb.activity_id AND mb.lead <> la.lead
+	WHERE NOT la.wide`
+	sameCountrySQL = `SELECT la.activity_id, lb.activity_id, 3, 0::float8, false, la.id, lb.id
+	FROM loc la JOIN activity_locations lb ON lb.country_code = la.country_code
+		AND lb.activity_id > la.activity_id AND lb.kind = 'country'
+	JOIN m mb ON mb.id = lb.activity_id AND mb.lead <> la.lead
+	WHERE la.wide`
+)
+
+// Overlaps returns one page of the overlaps q selects for v, best first
+// (then by the pair's ids), with how many there are. See geo/overlap.go
+// for the rule and the score.
+func (s *Store) Overlaps(ctx context.Context, v geo.Viewer, oq geo.OverlapQuery) (geo.OverlapPage, error) {
+	out := geo.OverlapPage{Overlaps: []geo.Overlap{}}
+	if err := oq.Validate(); err != nil {
+		return out, err
+	}
+	var q query
+	if err := q.activities(v, oq.Filter); err != nil {
+		return out, err
+	}
+	statuses := []string{string(geo.StatusPipeline), string(geo.StatusImplementation)}
+	if oq.IncludeCompleted {
+		statuses = append(statuses, string(geo.StatusFinalisation), string(geo.StatusClosed))
+	}
+	q.and(`a.status = ANY(` + q.arg(statuses) + `)`)
+	metres := q.arg(oq.Distance()*1000) + "::float8"
+	branches := []string{fmt.Sprintf(nearByDistanceSQL, metres), nearByPlaceSQL}
+	if oq.Tier() >= geo.TierInCountry {
+		branches = append(branches, inCountrySQL)
+	}
+	if oq.Tier() >= geo.TierSameCountry {
+		branches = append(branches, sameCountrySQL)
+	}
+	org := "true"
+	if oq.Organisation != 0 {
+		o := q.arg(oq.Organisation)
+		org = "(ma.lead = " + o + " OR mb.lead = " + o + ")"
+	}
+	limit := oq.Page.Limit
+	if limit <= 0 {
+		limit = 10
+	}
+	sql := fmt.Sprintf(overlapsSQL, q.sql(), strings.Join(branches, "\n\tUNION ALL\n\t"), org, metres,
+		q.arg(oq.MinScore)+"::float8", q.arg(limit), q.arg(oq.Page.Offset))
+	rows, err := s.pool.Query(ctx, sql, q.args...)
+	if err != nil {
+		return out, fmt.Errorf("postgis: overlaps: %w", translate(err))
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var o geo.Overlap
+		var tier int
+		var from, to, aStart, aEnd, bStart, bEnd *time.Time
+		var ax, ay, bx, by float64
+		var aStatus, bStatus, aCons, bCons string
+		if err := rows.Scan(&o.A.ID, &o.B.ID, &tier, &o.DistanceKm, &o.SamePlace, &o.Themes, &o.ThemeNames,
+			&from, &to, &o.ActiveNow, &o.Score, &out.NumberMatched, &o.Place, &o.CountryCode,
+			&o.A.Title, &aStatus, &aStart, &aEnd, &o.A.OrganisationID, &o.A.Organisation, &aCons,
+			&o.A.Location, &ax, &ay, &o.A.CountryWide,
+			&o.B.Title, &bStatus, &bStart, &bEnd, &o.B.OrganisationID, &o.B.Organisation, &bCons,
+			&o.B.Location, &bx, &by, &o.B.CountryWide); err != nil {
+			return out, fmt.Errorf("postgis: overlaps: %w", translate(err))
+		}
+		o.Tier = geo.PlaceTier(tier)
+		if o.Tier != geo.TierNear {
+			o.DistanceKm = 0
+		}
+		o.From, o.To = day(from), day(to)
+		o.A.Status, o.B.Status = geo.Status(aStatus), geo.Status(bStatus)
+		o.A.Constituency, o.B.Constituency = geo.Constituency(aCons), geo.Constituency(bCons)
+		o.A.Start, o.A.End, o.B.Start, o.B.End = day(aStart), day(aEnd), day(bStart), day(bEnd)
+		o.A.Point, o.B.Point = orb.Point{ax, ay}, orb.Point{bx, by}
+		out.Overlaps = append(out.Overlaps, o)
+	}
+	if err := rows.Err(); err != nil {
+		return out, fmt.Errorf("postgis: overlaps: %w", translate(err))
+	}
+	if len(out.Overlaps) == 0 && oq.Page.Offset > 0 {
+		// Past the end: count apart.
+		first := oq
+		first.Page.Offset, first.Page.Limit = 0, 1
+		p, err := s.Overlaps(ctx, v, first)
+		out.NumberMatched = p.NumberMatched
+		return out, err
+	}
+	return out, nil
+}
+
+func day(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return *t
+}
