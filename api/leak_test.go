@@ -164,4 +164,45 @@ func TestNothingLeaksToAnonymousViewers(t *testing.T) {
 		get("/collections")
 		get("/collections/activities/queryables")
 	})
+
+	t.Run("overlaps, matrix, hotspots", func(t *testing.T) {
+		hiddenSet := map[int64]bool{}
+		for _, id := range hiddenIDs {
+			hiddenSet[id] = true
+		}
+		var o struct {
+			Overlaps []struct{ A, B struct{ ID int64 } }
+		}
+		for _, q := range []string{"", "&include_completed=true", "&place_tier=near&distance_km=100"} {
+			if err := json.Unmarshal([]byte(get("/overlaps?limit=1000"+q)), &o); err != nil {
+				t.Fatal(err)
+			}
+			if len(o.Overlaps) == 0 {
+				t.Fatal("no overlaps")
+			}
+			for _, x := range o.Overlaps {
+				if hiddenSet[x.A.ID] || hiddenSet[x.B.ID] {
+					t.Errorf("overlap %d-%d shows a hidden activity", x.A.ID, x.B.ID)
+				}
+			}
+		}
+		var h struct {
+			Hotspots []struct{ Activities []struct{ ID int64 } }
+		}
+		if err := json.Unmarshal([]byte(get("/overlaps/hotspots?limit=1000&min_members=2&include_completed=true")), &h); err != nil {
+			t.Fatal(err)
+		}
+		for _, x := range h.Hotspots {
+			for _, a := range x.Activities {
+				if hiddenSet[a.ID] {
+					t.Errorf("a hotspot shows hidden activity %d", a.ID)
+				}
+			}
+		}
+		// The matrix counts exactly the pairs the list shows
+		// (TestOverlapMatrix in geo/postgis), so it holds no hidden pair
+		// either.
+		get("/overlaps/matrix")
+		get("/overlaps?f=geojson&limit=1000")
+	})
 }

@@ -152,3 +152,121 @@ func dateOrNull(t time.Time) any {
 	}
 	return t.Format("2006-01-02")
 }
+
+// overlapMatrix answers GET /overlaps/matrix: overlaps counted per pair of
+// lead organisations, with the shared themes, for a heatmap.
+func (s *server) overlapMatrix(c *gin.Context) error {
+	p, err := parseParams(c, filterParams, []string{"f", "min_score", "place_tier", "distance_km", "include_completed"})
+	if err != nil {
+		return err
+	}
+	q := p.overlapQuery()
+	if f := p.one("f"); f != "" && f != "json" {
+		p.bad("f", "must be json")
+	}
+	if err := p.err(); err != nil {
+		return err
+	}
+	if err := q.Validate(); err != nil {
+		return err
+	}
+	m, err := s.store.OverlapMatrix(c.Request.Context(), viewerOf(c), q)
+	if err != nil {
+		return err
+	}
+	orgs := make([]map[string]any, len(m.Organisations))
+	for i, o := range m.Organisations {
+		orgs[i] = map[string]any{"id": o.ID, "name": o.Name, "constituency": o.Constituency}
+	}
+	cells := make([]map[string]any, len(m.Cells))
+	for i, cell := range m.Cells {
+		themes := make([]map[string]any, len(cell.Themes))
+		for j, t := range cell.Themes {
+			themes[j] = map[string]any{"code": t.Code, "overlaps": t.Count}
+		}
+		cells[i] = map[string]any{"a": cell.A, "b": cell.B, "overlaps": cell.Overlaps, "best_score": cell.BestScore, "themes": themes}
+	}
+	return writeJSON(c, mediaJSON, map[string]any{"overlaps": m.Overlaps, "organisations": orgs, "cells": cells})
+}
+
+// hotspots answers GET /overlaps/hotspots: places where min_members (3) or
+// more members work on one theme at the same time, with the members and
+// activities; f=geojson gives a feature per hotspot at the place.
+func (s *server) hotspots(c *gin.Context) error {
+	p, err := parseParams(c, filterParams, []string{"limit", "offset", "f", "min_members", "include_completed"})
+	if err != nil {
+		return err
+	}
+	q := geo.HotspotQuery{Filter: p.activityFilter(), Page: p.pageOf(nil)}
+	if v := p.one("min_members"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			p.bad("min_members", "must be a whole number")
+		}
+		q.MinMembers = n
+	}
+	if v := p.one("include_completed"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			p.bad("include_completed", "must be true or false")
+		}
+		q.IncludeCompleted = b
+	}
+	fm := p.one("f")
+	switch fm {
+	case "":
+		fm = "json"
+		if c.NegotiateFormat(gin.MIMEJSON, mediaGeoJSON) == mediaGeoJSON {
+			fm = "geojson"
+		}
+	case "json", "geojson":
+	default:
+		p.bad("f", "must be json or geojson")
+	}
+	if err := p.err(); err != nil {
+		return err
+	}
+	if err := q.Validate(); err != nil {
+		return err
+	}
+	page, err := s.store.Hotspots(c.Request.Context(), viewerOf(c), q)
+	if err != nil {
+		return err
+	}
+	media := mediaJSON
+	if fm == "geojson" {
+		media = mediaGeoJSON
+	}
+	links := pageLinks(c, p.q, q.Page, len(page.Hotspots), page.NumberMatched)
+	for i := range links {
+		links[i].Type = media
+	}
+	items := make([]map[string]any, len(page.Hotspots))
+	for i, h := range page.Hotspots {
+		members := make([]map[string]any, len(h.Members))
+		for j, o := range h.Members {
+			members[j] = map[string]any{"id": o.ID, "name": o.Name, "constituency": o.Constituency}
+		}
+		acts := make([]map[string]any, len(h.Activities))
+		for j, a := range h.Activities {
+			acts[j] = map[string]any{"id": a.ID, "title": a.Title, "organisation": a.OrganisationID,
+				"href": abs(c, "/collections/activities/items/"+strconv.FormatInt(a.ID, 10))}
+		}
+		items[i] = map[string]any{"place_id": h.PlaceID, "place": h.Place, "country": h.CountryCode, "theme": h.Theme,
+			"theme_name": h.ThemeName, "day": dateOrNull(h.Day), "member_count": len(h.Members), "members": members, "activities": acts}
+		if fm == "json" {
+			items[i]["point"] = []float64{h.Point[0], h.Point[1]}
+		}
+	}
+	if fm == "geojson" {
+		features := make([]map[string]any, len(items))
+		for i, h := range page.Hotspots {
+			features[i] = map[string]any{"type": "Feature", "id": strconv.FormatInt(h.PlaceID, 10) + "-" + h.Theme,
+				"geometry": map[string]any{"type": "Point", "coordinates": []float64{h.Point[0], h.Point[1]}}, "properties": items[i]}
+		}
+		return writeJSON(c, mediaGeoJSON, map[string]any{"type": "FeatureCollection", "numberMatched": page.NumberMatched,
+			"numberReturned": len(features), "timeStamp": nowRFC3339(), "links": links, "features": features})
+	}
+	return writeJSON(c, mediaJSON, map[string]any{"numberMatched": page.NumberMatched, "numberReturned": len(items),
+		"links": links, "hotspots": items})
+}

@@ -168,4 +168,64 @@ func TestOverlapsAPI(t *testing.T) {
 			t.Errorf("returned %d, matched %d (want 0, %d)", d.NumberReturned, d.NumberMatched, all)
 		}
 	})
+
+	t.Run("matrix", func(t *testing.T) {
+		rec := e.do(t, http.MethodGet, "/overlaps/matrix?place_tier=near")
+		var m struct {
+			Overlaps      int64
+			Organisations []struct{ ID int64 }
+			Cells         []struct {
+				A, B     int64
+				Overlaps int64
+				Themes   []struct {
+					Code     string
+					Overlaps int64
+				}
+			}
+		}
+		if rec.Code != http.StatusOK || json.Unmarshal(rec.Body.Bytes(), &m) != nil {
+			t.Fatalf("%d %s", rec.Code, rec.Body)
+		}
+		var sum int64
+		for _, c := range m.Cells {
+			sum += c.Overlaps
+			if c.A >= c.B || len(c.Themes) == 0 {
+				t.Errorf("cell %+v", c)
+			}
+		}
+		if want := get(t, "/overlaps?place_tier=near&limit=1").NumberMatched; sum != want || m.Overlaps != want || len(m.Organisations) < 2 {
+			t.Errorf("matrix counts %d (%d), /overlaps %d", sum, m.Overlaps, want)
+		}
+		problem(t, e.do(t, http.MethodGet, "/overlaps/matrix?limit=5"), http.StatusBadRequest)
+	})
+
+	t.Run("hotspots", func(t *testing.T) {
+		rec := e.do(t, http.MethodGet, "/overlaps/hotspots?limit=50")
+		var d struct {
+			NumberMatched int64
+			Hotspots      []struct {
+				Place       string
+				Theme       string
+				MemberCount int `json:"member_count"`
+				Members     []struct{ ID int64 }
+				Activities  []struct{ ID int64 }
+			}
+		}
+		if rec.Code != http.StatusOK || json.Unmarshal(rec.Body.Bytes(), &d) != nil || strings.Contains(rec.Body.String(), demo.Sentinel) {
+			t.Fatalf("%d %s", rec.Code, rec.Body)
+		}
+		if d.NumberMatched == 0 {
+			t.Fatal("no hotspot in the demo data")
+		}
+		for _, h := range d.Hotspots {
+			if h.MemberCount < 3 || len(h.Members) != h.MemberCount || len(h.Activities) < 3 || h.Place == "" {
+				t.Errorf("hotspot %+v", h)
+			}
+		}
+		geo := e.do(t, http.MethodGet, "/overlaps/hotspots?f=geojson")
+		if geo.Code != http.StatusOK || geo.Header().Get("Content-Type") != "application/geo+json" || !strings.Contains(geo.Body.String(), `"Point"`) {
+			t.Errorf("GeoJSON: %d %s", geo.Code, geo.Body)
+		}
+		problem(t, e.do(t, http.MethodGet, "/overlaps/hotspots?min_members=1"), http.StatusBadRequest)
+	})
 }

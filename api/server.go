@@ -40,6 +40,8 @@ type Store interface {
 	Search(ctx context.Context, v geo.Viewer, text, asciiText string, limit int) ([]geo.SearchHit, error)
 	Tile(ctx context.Context, v geo.Viewer, layers []string, t geo.Tile, f geo.ActivityFilter) ([]byte, error)
 	Overlaps(ctx context.Context, v geo.Viewer, q geo.OverlapQuery) (geo.OverlapPage, error)
+	OverlapMatrix(ctx context.Context, v geo.Viewer, q geo.OverlapQuery) (geo.OverlapMatrix, error)
+	Hotspots(ctx context.Context, v geo.Viewer, q geo.HotspotQuery) (geo.HotspotPage, error)
 }
 
 // Config holds the HTTP layer's limits.
@@ -125,6 +127,8 @@ func New(store Store, log *slog.Logger, cfg Config, assets fs.FS, reg prometheus
 	data.GET("/stats", s.wrap(s.stats))
 	data.GET("/search", s.wrap(s.search))
 	data.GET("/overlaps", s.wrap(s.overlaps))
+	data.GET("/overlaps/matrix", s.wrap(s.overlapMatrix))
+	data.GET("/overlaps/hotspots", s.wrap(s.hotspots))
 	data.GET("/organisations/:id/overlaps", s.wrap(s.overlaps))
 	data.GET("/tiles/:layers", s.wrap(s.tilejson))
 	data.GET("/style.json", s.wrap(s.style))

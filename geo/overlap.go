@@ -236,3 +236,91 @@ func joinAnd(items []string) string {
 	}
 	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
 }
+
+// OverlapMatrix counts the overlaps a query selects per pair of lead
+// organisations, for a heatmap: each unordered pair once, A < B.
+type OverlapMatrix struct {
+	Organisations []MatrixOrganisation // those in a cell, by name
+	Cells         []MatrixCell         // most overlaps first
+	Overlaps      int64                // in all the cells
+}
+
+// MatrixOrganisation is an organisation of the matrix.
+type MatrixOrganisation struct {
+	ID           int64
+	Name         string
+	Constituency Constituency
+}
+
+// MatrixCell is one pair of organisations and their overlaps.
+type MatrixCell struct {
+	A, B      int64 // organisation ids, A < B
+	Overlaps  int64
+	BestScore float64
+	Themes    []ThemeCount // shared themes, most frequent first
+}
+
+// ThemeCount is how many overlaps share a theme.
+type ThemeCount struct {
+	Code  string
+	Count int64
+}
+
+// DefaultHotspotMembers is the fewest members that make a hotspot.
+const DefaultHotspotMembers = 3
+
+// HotspotQuery selects hotspots: places where MinMembers or more members
+// work on one theme at the same time.
+type HotspotQuery struct {
+	Filter           ActivityFilter // the activities that count
+	MinMembers       int            // 0: DefaultHotspotMembers
+	IncludeCompleted bool
+	Page             Page
+}
+
+// Members returns the fewest members, with the default.
+func (q HotspotQuery) Members() int {
+	if q.MinMembers == 0 {
+		return DefaultHotspotMembers
+	}
+	return q.MinMembers
+}
+
+// Validate checks the query.
+func (q HotspotQuery) Validate() error {
+	if q.MinMembers != 0 && (q.MinMembers < 2 || q.MinMembers > 100) {
+		return &Error{Code: EInvalid, Message: "invalid hotspot query",
+			Fields: []FieldError{{Parameter: "min_members", Detail: "must be from 2 to 100"}}}
+	}
+	return q.Filter.Validate()
+}
+
+// Hotspot is a place where several members work on one theme at the same
+// time. A location counts at its GeoNames place, or, for an exact point
+// or a shape, at the nearest place of 15,000 people or more within 25 km;
+// country-wide locations do not count. The members and activities are
+// those active on Day, the first day on which the most of them are.
+type Hotspot struct {
+	PlaceID     int64
+	Place       string
+	CountryCode string
+	Point       orb.Point
+	Theme       string
+	ThemeName   string
+	Day         time.Time // zero: before any known start (all open)
+	Members     []MatrixOrganisation
+	Activities  []HotspotActivity
+}
+
+// HotspotActivity is an activity of a hotspot.
+type HotspotActivity struct {
+	ID             int64
+	Title          string
+	OrganisationID int64 // the lead
+}
+
+// HotspotPage is one page of hotspots, most members first.
+type HotspotPage struct {
+	Hotspots      []Hotspot
+	NumberMatched int64
+}

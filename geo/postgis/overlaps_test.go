@@ -253,3 +253,100 @@ func TestOverlapFollowsVisibility(t *testing.T) {
 		t.Fatalf("secretariat: %v, %v", p, err)
 	}
 }
+
+// The matrix counts exactly the overlaps the same query lists, once per
+// unordered pair of leads.
+func TestOverlapMatrix(t *testing.T) {
+	ctx := context.Background()
+	s := open(t, pgtest.New(t, pgtest.Demo))
+	for _, q := range []geo.OverlapQuery{{}, {MaxTier: geo.TierNear, MinScore: 60}, {Filter: geo.ActivityFilter{Themes: []string{"resilience"}}}} {
+		m, err := s.OverlapMatrix(ctx, anonymous, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q.Page.Limit = 10000
+		p, err := s.Overlaps(ctx, anonymous, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[[2]int64]int64{}
+		for _, o := range p.Overlaps {
+			k := [2]int64{min(o.A.OrganisationID, o.B.OrganisationID), max(o.A.OrganisationID, o.B.OrganisationID)}
+			want[k]++
+		}
+		if m.Overlaps != p.NumberMatched || len(m.Cells) != len(want) || len(m.Cells) == 0 {
+			t.Fatalf("%+v: matrix %d overlaps in %d cells; list %d in %d", q, m.Overlaps, len(m.Cells), p.NumberMatched, len(want))
+		}
+		orgs := map[int64]bool{}
+		for _, o := range m.Organisations {
+			orgs[o.ID] = true
+		}
+		for _, c := range m.Cells {
+			if c.A >= c.B || want[[2]int64{c.A, c.B}] != c.Overlaps || len(c.Themes) == 0 || !orgs[c.A] || !orgs[c.B] {
+				t.Errorf("cell %+v, want %d overlaps", c, want[[2]int64{c.A, c.B}])
+			}
+		}
+	}
+}
+
+// A hotspot needs enough members on one theme at one place at one time,
+// all visible.
+func TestHotspots(t *testing.T) {
+	ctx := context.Background()
+	dbURL := pgtest.New(t, pgtest.Reference)
+	s := open(t, dbURL)
+	f := newOvlFixture(t, dbURL)
+	var nairobi int64
+	var lon, lat float64
+	if err := f.conn.QueryRow(ctx, `SELECT geonameid, ST_X(geom), ST_Y(geom) FROM places WHERE name = 'Nairobi' AND country_code = 'KE'`).Scan(&nairobi, &lon, &lat); err != nil {
+		t.Fatal(err)
+	}
+	at := func(org int, start, end string, theme string, vis string) ovlAct {
+		return ovlAct{org: org, lon: lon, lat: lat, place: nairobi, start: start, end: end, themes: []string{theme}, visibility: vis}
+	}
+	tests := []struct {
+		name    string
+		acts    []ovlAct
+		min     int
+		members int // 0: no hotspot
+	}{
+		{"three members at once", []ovlAct{at(0, "2024-01-01", "2026-12-31", "resilience", ""), at(1, "2025-01-01", "2027-12-31", "resilience", ""),
+			at(2, "2025-06-01", "", "resilience", "")}, 0, 3},
+		{"an exact point counts at its city", []ovlAct{at(0, "2024-01-01", "2026-12-31", "resilience", ""), at(1, "2025-01-01", "2027-12-31", "resilience", ""),
+			{org: 2, lon: lon + 0.001, lat: lat, themes: []string{"resilience"}}}, 0, 3},
+		{"not at the same time", []ovlAct{at(0, "2020-01-01", "2021-12-31", "resilience", ""), at(1, "2021-01-01", "2022-12-31", "resilience", ""),
+			at(2, "2022-01-01", "2023-12-31", "resilience", "")}, 0, 0},
+		{"two of three on the theme", []ovlAct{at(0, "", "", "resilience", ""), at(1, "", "", "resilience", ""), at(2, "", "", "gender", "")}, 0, 0},
+		{"two make a hotspot at min_members 2", []ovlAct{at(0, "", "", "resilience", ""), at(1, "", "", "resilience", ""), at(2, "", "", "gender", "")}, 2, 2},
+		{"one of them members-only", []ovlAct{at(0, "", "", "resilience", ""), at(1, "", "", "resilience", ""), at(2, "", "", "resilience", "members")}, 0, 0},
+		{"one member twice", []ovlAct{at(0, "", "", "resilience", ""), at(0, "", "", "resilience", ""), at(1, "", "", "resilience", "")}, 0, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var ids []int64
+			for _, a := range tt.acts {
+				ids = append(ids, f.add(a))
+			}
+			p, err := s.Hotspots(ctx, anonymous, geo.HotspotQuery{Filter: geo.ActivityFilter{IDs: ids}, MinMembers: tt.min})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.members == 0 {
+				if len(p.Hotspots) != 0 {
+					t.Fatalf("hotspots %+v", p.Hotspots)
+				}
+				return
+			}
+			if len(p.Hotspots) != 1 || p.NumberMatched != 1 {
+				t.Fatalf("%d hotspots: %+v", len(p.Hotspots), p.Hotspots)
+			}
+			h := p.Hotspots[0]
+			if h.PlaceID != nairobi || h.Theme != "resilience" || len(h.Members) != tt.members || len(h.Activities) != tt.members || h.ThemeName == "" {
+				t.Errorf("hotspot %+v", h)
+			}
+		})
+	}
+	if _, err := s.Hotspots(ctx, anonymous, geo.HotspotQuery{MinMembers: 1}); err == nil {
+		t.Error("min_members 1 accepted")
+	}
+}
