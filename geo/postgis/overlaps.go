@@ -6,12 +6,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
 
 	"github.com/commonground/commonground/geo"
 )
 
-// overlapsSQL is the overlap rule of geo/overlap.go. It is an indexed
+// overlapPairsSQL is the overlap rule of geo/overlap.go. It is an indexed
 // self-join rather than a maintained pair table: the candidate pairs are
 // found from each selected location through indexes (GiST on the point as
 // geography for the distance, B-trees on place_id and country_code), so the
@@ -25,7 +26,7 @@ import (
 //	best  one row per activity pair: strongest tier, shortest distance
 //	pairs shared themes and overlapping periods
 //	scored the score; the page is cut from it
-const overlapsSQL = `WITH m AS MATERIALIZED (
+const overlapPairsSQL = `WITH m AS MATERIALIZED (
 	SELECT a.id, a.status, a.period, lo.organisation_id AS lead
 	FROM activities a JOIN activity_organisations lo ON lo.activity_id = a.id AND lo.role = 'lead'
 	WHERE %[1]s
@@ -37,7 +38,7 @@ const overlapsSQL = `WITH m AS MATERIALIZED (
 ), best AS (
 	SELECT DISTINCT ON (a, b) * FROM cand ORDER BY a, b, tier, dist
 ), pairs AS (
-	SELECT best.*, ma.period AS pa, mb.period AS pb, ma.period * mb.period AS ov,
+	SELECT best.*, ma.lead AS lead_a, mb.lead AS lead_b, ma.period AS pa, mb.period AS pb, ma.period * mb.period AS ov,
 		ma.status = 'implementation' AND mb.status = 'implementation'
 			AND ma.period @> current_date AND mb.period @> current_date AS active,
 		sh.themes, sh.n AS shared,
@@ -59,9 +60,13 @@ const overlapsSQL = `WITH m AS MATERIALIZED (
 				coalesce(upper(pb), '2101-01-01') - coalesce(lower(pb), '1950-01-01')))
 		+ CASE WHEN active THEN 10 ELSE 0 END)::numeric, 1)::float8 AS score
 	FROM pairs
-), page AS (
-	SELECT *, count(*) OVER () AS matched FROM scored WHERE score >= %[5]s
-	ORDER BY score DESC, a, b LIMIT %[6]s OFFSET %[7]s
+)`
+
+// overlapPageSQL cuts a page from overlapPairsSQL's scored pairs (score at
+// least %[1]s, limit %[2]s, offset %[3]s) and describes each pair.
+const overlapPageSQL = `, page AS (
+	SELECT *, count(*) OVER () AS matched FROM scored WHERE score >= %[1]s
+	ORDER BY score DESC, a, b LIMIT %[2]s OFFSET %[3]s
 )
 SELECT p.a, p.b, p.tier, p.dist / 1000, p.same_place, p.themes,
 	(SELECT array_agg(t.name ORDER BY t.code) FROM themes t WHERE t.code = ANY(p.themes)),
@@ -113,17 +118,14 @@ const (
 	WHERE la.wide`
 )
 
-// Overlaps returns one page of the overlaps q selects for v, best first
-// (then by the pair's ids), with how many there are. See geo/overlap.go
-// for the rule and the score.
-func (s *Store) Overlaps(ctx context.Context, v geo.Viewer, oq geo.OverlapQuery) (geo.OverlapPage, error) {
-	out := geo.OverlapPage{Overlaps: []geo.Overlap{}}
+// overlapPairs returns overlapPairsSQL for oq and v (the CTE chain ending
+// in scored) with its arguments collected in q.
+func overlapPairs(q *query, v geo.Viewer, oq geo.OverlapQuery) (string, error) {
 	if err := oq.Validate(); err != nil {
-		return out, err
+		return "", err
 	}
-	var q query
 	if err := q.activities(v, oq.Filter); err != nil {
-		return out, err
+		return "", err
 	}
 	statuses := []string{string(geo.StatusPipeline), string(geo.StatusImplementation)}
 	if oq.IncludeCompleted {
@@ -143,18 +145,25 @@ func (s *Store) Overlaps(ctx context.Context, v geo.Viewer, oq geo.OverlapQuery)
 		o := q.arg(oq.Organisation)
 		org = "(ma.lead = " + o + " OR mb.lead = " + o + ")"
 	}
+	return fmt.Sprintf(overlapPairsSQL, q.sql(), strings.Join(branches, "\n\tUNION ALL\n\t"), org, metres), nil
+}
+
+// Overlaps returns one page of the overlaps q selects for v, best first
+// (then by the pair's ids), with how many there are. See geo/overlap.go
+// for the rule and the score.
+func (s *Store) Overlaps(ctx context.Context, v geo.Viewer, oq geo.OverlapQuery) (geo.OverlapPage, error) {
+	out := geo.OverlapPage{Overlaps: []geo.Overlap{}}
+	var q query
+	pairs, err := overlapPairs(&q, v, oq)
+	if err != nil {
+		return out, err
+	}
 	limit := oq.Page.Limit
 	if limit <= 0 {
 		limit = 10
 	}
-	sql := fmt.Sprintf(overlapsSQL, q.sql(), strings.Join(branches, "\n\tUNION ALL\n\t"), org, metres,
-		q.arg(oq.MinScore)+"::float8", q.arg(limit), q.arg(oq.Page.Offset))
-	rows, err := s.pool.Query(ctx, sql, q.args...)
-	if err != nil {
-		return out, fmt.Errorf("postgis: overlaps: %w", translate(err))
-	}
-	defer rows.Close()
-	for rows.Next() {
+	sql := pairs + fmt.Sprintf(overlapPageSQL, q.arg(oq.MinScore)+"::float8", q.arg(limit), q.arg(oq.Page.Offset))
+	err = s.queryNoJIT(ctx, sql, q.args, func(rows pgx.Rows) error {
 		var o geo.Overlap
 		var tier int
 		var from, to, aStart, aEnd, bStart, bEnd *time.Time
@@ -166,7 +175,7 @@ func (s *Store) Overlaps(ctx context.Context, v geo.Viewer, oq geo.OverlapQuery)
 			&o.A.Location, &ax, &ay, &o.A.CountryWide,
 			&o.B.Title, &bStatus, &bStart, &bEnd, &o.B.OrganisationID, &o.B.Organisation, &bCons,
 			&o.B.Location, &bx, &by, &o.B.CountryWide); err != nil {
-			return out, fmt.Errorf("postgis: overlaps: %w", translate(err))
+			return err
 		}
 		o.Tier = geo.PlaceTier(tier)
 		if o.Tier != geo.TierNear {
@@ -178,8 +187,9 @@ func (s *Store) Overlaps(ctx context.Context, v geo.Viewer, oq geo.OverlapQuery)
 		o.A.Start, o.A.End, o.B.Start, o.B.End = day(aStart), day(aEnd), day(bStart), day(bEnd)
 		o.A.Point, o.B.Point = orb.Point{ax, ay}, orb.Point{bx, by}
 		out.Overlaps = append(out.Overlaps, o)
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return out, fmt.Errorf("postgis: overlaps: %w", translate(err))
 	}
 	if len(out.Overlaps) == 0 && oq.Page.Offset > 0 {
@@ -191,6 +201,30 @@ func (s *Store) Overlaps(ctx context.Context, v geo.Viewer, oq geo.OverlapQuery)
 		return out, err
 	}
 	return out, nil
+}
+
+// queryNoJIT runs a read-only query with PostgreSQL's JIT off, calling
+// each per row. The overlap queries' cost estimates are far above the JIT
+// thresholds (the geography self-join is estimated pessimistically), and
+// compiling them took 1.8 s of a 2.0 s query on 11,486 activities, so they
+// run without JIT whatever the server's setting.
+func (s *Store) queryNoJIT(ctx context.Context, sql string, args []any, each func(pgx.Rows) error) error {
+	return pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SET LOCAL jit = off`); err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, sql, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			if err := each(rows); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	})
 }
 
 func day(t *time.Time) time.Time {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
 
 	"github.com/commonground/commonground/geo"
@@ -33,19 +34,14 @@ func (s *Store) OverlapMatrix(ctx context.Context, v geo.Viewer, oq geo.OverlapQ
 	if err != nil {
 		return out, err
 	}
-	rows, err := s.pool.Query(ctx, pairs+fmt.Sprintf(overlapMatrixSQL, q.arg(oq.MinScore)+"::float8"), q.args...)
-	if err != nil {
-		return out, fmt.Errorf("postgis: overlap matrix: %w", translate(err))
-	}
-	defer rows.Close()
 	var ids []int64
 	seen := map[int64]bool{}
-	for rows.Next() {
+	err = s.queryNoJIT(ctx, pairs+fmt.Sprintf(overlapMatrixSQL, q.arg(oq.MinScore)+"::float8"), q.args, func(rows pgx.Rows) error {
 		var c geo.MatrixCell
 		var codes []string
 		var counts []int64
 		if err := rows.Scan(&c.A, &c.B, &c.Overlaps, &c.BestScore, &codes, &counts); err != nil {
-			return out, fmt.Errorf("postgis: overlap matrix: %w", translate(err))
+			return err
 		}
 		for i := range codes {
 			c.Themes = append(c.Themes, geo.ThemeCount{Code: codes[i], Count: counts[i]})
@@ -58,8 +54,9 @@ func (s *Store) OverlapMatrix(ctx context.Context, v geo.Viewer, oq geo.OverlapQ
 				ids = append(ids, id)
 			}
 		}
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return out, fmt.Errorf("postgis: overlap matrix: %w", translate(err))
 	}
 	if len(ids) == 0 {
@@ -147,12 +144,7 @@ func (s *Store) Hotspots(ctx context.Context, v geo.Viewer, hq geo.HotspotQuery)
 		limit = 10
 	}
 	sql := fmt.Sprintf(hotspotsSQL, q.sql(), q.arg(hq.Members()), q.arg(limit), q.arg(hq.Page.Offset))
-	rows, err := s.pool.Query(ctx, sql, q.args...)
-	if err != nil {
-		return out, fmt.Errorf("postgis: hotspots: %w", translate(err))
-	}
-	defer rows.Close()
-	for rows.Next() {
+	err := s.queryNoJIT(ctx, sql, q.args, func(rows pgx.Rows) error {
 		var h geo.Hotspot
 		var x, y float64
 		var d *time.Time
@@ -160,7 +152,7 @@ func (s *Store) Hotspots(ctx context.Context, v geo.Viewer, hq geo.HotspotQuery)
 		var titles, names, cons []string
 		if err := rows.Scan(&h.PlaceID, &h.Place, &h.CountryCode, &x, &y, &h.Theme, &h.ThemeName, &d, &out.NumberMatched,
 			&ids, &titles, &leads, &memIDs, &names, &cons); err != nil {
-			return out, fmt.Errorf("postgis: hotspots: %w", translate(err))
+			return err
 		}
 		h.Point, h.Day = orb.Point{x, y}, day(d)
 		for i := range ids {
@@ -170,8 +162,9 @@ func (s *Store) Hotspots(ctx context.Context, v geo.Viewer, hq geo.HotspotQuery)
 			h.Members = append(h.Members, geo.MatrixOrganisation{ID: memIDs[i], Name: names[i], Constituency: geo.Constituency(cons[i])})
 		}
 		out.Hotspots = append(out.Hotspots, h)
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return out, fmt.Errorf("postgis: hotspots: %w", translate(err))
 	}
 	if len(out.Hotspots) == 0 && hq.Page.Offset > 0 {

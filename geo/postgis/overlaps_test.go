@@ -4,11 +4,16 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"math/rand/v2"
+	"os"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/commonground/commonground/geo"
+	"github.com/commonground/commonground/geo/postgis"
 	"github.com/commonground/commonground/geo/postgis/pgtest"
 	"github.com/commonground/commonground/internal/dataload"
 )
@@ -348,5 +353,170 @@ func TestHotspots(t *testing.T) {
 	}
 	if _, err := s.Hotspots(ctx, anonymous, geo.HotspotQuery{MinMembers: 1}); err == nil {
 		t.Error("min_members 1 accepted")
+	}
+}
+
+// destination is the point d km from lon/lat at bearing b (degrees) on the
+// sphere.
+func destination(lon, lat, d, b float64) (float64, float64) {
+	const r = 6371.0088
+	rad := math.Pi / 180
+	φ1, λ1, θ, δ := lat*rad, lon*rad, b*rad, d/r
+	φ2 := math.Asin(math.Sin(φ1)*math.Cos(δ) + math.Cos(φ1)*math.Sin(δ)*math.Cos(θ))
+	λ2 := λ1 + math.Atan2(math.Sin(θ)*math.Sin(δ)*math.Cos(φ1), math.Cos(δ)-math.Sin(φ1)*math.Sin(φ2))
+	lon2 := math.Mod(λ2/rad+540, 360) - 180
+	return lon2, φ2 / rad
+}
+
+// A generated set: pairs that overlap planted among many more near misses
+// (a wrong theme, the same member, disjoint dates, just too far), spread
+// over the globe including the antimeridian and high latitudes, each pair
+// far from every other. The rule finds every planted pair and no near miss.
+func TestGeneratedOverlapsExact(t *testing.T) {
+	ctx := context.Background()
+	dbURL := pgtest.New(t, pgtest.Reference)
+	s := open(t, dbURL)
+	f := newOvlFixture(t, dbURL)
+	rng := rand.New(rand.NewPCG(5, 21))
+	themes := []string{"resilience", "informal_settlements", "climate_adaptation", "local_governance", "municipal_finance", "gender"}
+	type group struct{ lon, lat float64 }
+	var groups []group
+	for lat := -69.0; lat <= 69; lat += 3 {
+		for lon := -177.0; lon <= 180; lon += 3 {
+			groups = append(groups, group{lon, lat})
+		}
+	}
+	for lon := -175.0; lon < 180; lon += 10 { // high latitudes: 10° of longitude is about 190 km at 80°
+		groups = append(groups, group{lon, 79}, group{lon, -78})
+	}
+	for lat := -60.0; lat <= 60; lat += 4 { // across the antimeridian
+		groups = append(groups, group{179.99, lat + 1.5})
+	}
+	rng.Shuffle(len(groups), func(i, j int) { groups[i], groups[j] = groups[j], groups[i] })
+	kinds := []string{"planted", "wrong theme", "same member", "disjoint dates", "too far"}
+	var (
+		iati, titles, statuses, starts, ends, leadKeys, themeKeys, themeCodes []string
+		lons, lats                                                            []float64
+		leads                                                                 []int64
+	)
+	want := map[[2]string]bool{}
+	counts := map[string]int{}
+	day := func(d time.Time) string { return d.Format("2006-01-02") }
+	for g, gr := range groups {
+		kind := kinds[0]
+		if g%5 != 0 { // four near misses for each planted pair
+			kind = kinds[1+rng.IntN(4)]
+		}
+		counts[kind]++
+		d := rng.Float64() * 24.5
+		if kind == "too far" {
+			d = 25.3 + rng.Float64()*5
+		}
+		blon, blat := destination(gr.lon, gr.lat, d, rng.Float64()*360)
+		startA := time.Date(2018+rng.IntN(6), time.Month(1+rng.IntN(12)), 1, 0, 0, 0, 0, time.UTC)
+		endA := startA.AddDate(1+rng.IntN(4), 0, 0)
+		startB := startA.AddDate(0, rng.IntN(12), 0)
+		if kind == "disjoint dates" {
+			startB = endA.AddDate(0, 0, 1+rng.IntN(300))
+		}
+		endB := startB.AddDate(1+rng.IntN(3), 0, 0)
+		ta := themes[rng.IntN(len(themes))]
+		tb := ta
+		if kind == "wrong theme" {
+			tb = themes[(slices.Index(themes, ta)+1+rng.IntN(len(themes)-1))%len(themes)]
+		}
+		la := rng.IntN(3)
+		lb := (la + 1 + rng.IntN(2)) % 3
+		if kind == "same member" {
+			lb = la
+		}
+		ka, kb := fmt.Sprintf("XG-GEN-%05d-A", g), fmt.Sprintf("XG-GEN-%05d-B", g)
+		if kind == "planted" {
+			want[[2]string{ka, kb}] = true
+		}
+		for _, x := range []struct {
+			key, theme, start, end string
+			lead                   int
+			lon, lat               float64
+		}{{ka, ta, day(startA), day(endA), la, gr.lon, gr.lat}, {kb, tb, day(startB), day(endB), lb, blon, blat}} {
+			iati = append(iati, x.key)
+			titles = append(titles, kind+" "+x.key)
+			statuses = append(statuses, []string{"pipeline", "implementation"}[rng.IntN(2)])
+			starts, ends = append(starts, x.start), append(ends, x.end)
+			leadKeys, leads = append(leadKeys, x.key), append(leads, f.orgs[x.lead])
+			themeKeys, themeCodes = append(themeKeys, x.key), append(themeCodes, x.theme)
+			lons, lats = append(lons, x.lon), append(lats, x.lat)
+		}
+	}
+	for _, sql := range []struct {
+		q    string
+		args []any
+	}{
+		{`INSERT INTO activities (iati_identifier, title, status, start_date, end_date)
+			SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::date[], $5::date[])`, []any{iati, titles, statuses, starts, ends}},
+		{`INSERT INTO activity_organisations (activity_id, organisation_id, role)
+			SELECT a.id, x.org, 'lead' FROM unnest($1::text[], $2::bigint[]) x(k, org) JOIN activities a ON a.iati_identifier = x.k`, []any{leadKeys, leads}},
+		{`INSERT INTO activity_themes (activity_id, theme_code)
+			SELECT a.id, x.th FROM unnest($1::text[], $2::text[]) x(k, th) JOIN activities a ON a.iati_identifier = x.k`, []any{themeKeys, themeCodes}},
+		{`INSERT INTO activity_locations (activity_id, kind, precision, geom)
+			SELECT a.id, 'point', 'exact', ST_SetSRID(ST_MakePoint(x.lon, x.lat), 4326)
+			FROM unnest($1::text[], $2::float8[], $3::float8[]) x(k, lon, lat) JOIN activities a ON a.iati_identifier = x.k`, []any{iati, lons, lats}},
+	} {
+		if _, err := f.conn.Exec(ctx, sql.q, sql.args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := f.conn.Exec(ctx, `ANALYZE activities, activity_locations, activity_organisations, activity_themes`); err != nil {
+		t.Fatal(err)
+	}
+	keys := map[int64]string{}
+	rows, err := f.conn.Query(ctx, `SELECT id, iati_identifier FROM activities WHERE iati_identifier LIKE 'XG-GEN-%'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var id int64
+		var k string
+		if err := rows.Scan(&id, &k); err != nil {
+			t.Fatal(err)
+		}
+		keys[id] = k
+	}
+	if os.Getenv("EXPLAIN") != "" {
+		sql, args, err := postgis.OverlapSQL(anonymous, geo.OverlapQuery{Page: geo.Page{Limit: 10}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := f.conn.Query(ctx, "EXPLAIN (ANALYZE, BUFFERS) "+sql, args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var line string
+			_ = rows.Scan(&line)
+			t.Log(line)
+		}
+	}
+	start := time.Now()
+	p, err := s.Overlaps(ctx, anonymous, geo.OverlapQuery{Page: geo.Page{Limit: 100000}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d groups (%v): %d overlaps found in %v", len(groups), counts, len(p.Overlaps), time.Since(start))
+	got := map[[2]string]bool{}
+	for _, o := range p.Overlaps {
+		k := [2]string{keys[o.A.ID], keys[o.B.ID]}
+		got[k] = true
+		if !want[k] {
+			t.Errorf("reported %s - %s (%s, %.2f km)", k[0], k[1], o.A.Title, o.DistanceKm)
+		}
+	}
+	for k := range want {
+		if !got[k] {
+			t.Errorf("planted %s - %s not found", k[0], k[1])
+		}
+	}
+	if len(want) < 300 || counts["too far"] < 300 {
+		t.Errorf("too few cases: %v", counts)
 	}
 }

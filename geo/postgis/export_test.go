@@ -1,0 +1,17 @@
+package postgis
+
+import (
+	"fmt"
+
+	"github.com/commonground/commonground/geo"
+)
+
+// OverlapSQL is the SQL Overlaps runs, for explaining it in tests.
+func OverlapSQL(v geo.Viewer, oq geo.OverlapQuery) (string, []any, error) {
+	var q query
+	pairs, err := overlapPairs(&q, v, oq)
+	if err != nil {
+		return "", nil, err
+	}
+	return pairs + fmt.Sprintf(overlapPageSQL, q.arg(oq.MinScore)+"::float8", q.arg(oq.Page.Limit), q.arg(oq.Page.Offset)), q.args, nil
+}
