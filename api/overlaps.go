@@ -10,7 +10,7 @@ import (
 )
 
 // overlapParams are what /overlaps takes besides the shared filter.
-var overlapParams = []string{"limit", "offset", "f", "min_score", "place_tier", "distance_km", "include_completed"}
+var overlapParams = []string{"limit", "offset", "f", "min_score", "place_tier", "distance_km", "include_completed", "as_of"}
 
 // overlapQuery parses an overlaps request.
 func (p *params) overlapQuery() geo.OverlapQuery {
@@ -38,6 +38,13 @@ func (p *params) overlapQuery() geo.OverlapQuery {
 			p.bad("include_completed", "must be true or false")
 		}
 		q.IncludeCompleted = b
+	}
+	if v := p.one("as_of"); v != "" {
+		d, err := time.Parse("2006-01-02", v)
+		if err != nil || d.Year() < 1950 || d.Year() > 2100 {
+			p.bad("as_of", "must be a date (YYYY-MM-DD) from 1950 to 2100")
+		}
+		q.AsOf = d
 	}
 	return q
 }
@@ -156,7 +163,7 @@ func dateOrNull(t time.Time) any {
 // overlapMatrix answers GET /overlaps/matrix: overlaps counted per pair of
 // lead organisations, with the shared themes, for a heatmap.
 func (s *server) overlapMatrix(c *gin.Context) error {
-	p, err := parseParams(c, filterParams, []string{"f", "min_score", "place_tier", "distance_km", "include_completed"})
+	p, err := parseParams(c, filterParams, []string{"f", "min_score", "place_tier", "distance_km", "include_completed", "as_of"})
 	if err != nil {
 		return err
 	}

@@ -29,12 +29,15 @@ import (
 //   - Both visible to the viewer and both selected by the filter.
 //
 // The score (0-100) weighs the place (45: near pairs from 45 at the same
-// spot down to 22.5 at the distance limit, at least 33.75 at the same
+// spot down to 22.5 at the distance limit, falling with the square of the
+// distance, so it hardly matters within a city; at least 33.75 at the same
 // GeoNames place; 15.75 for a place in a country-wide activity's country;
-// 9 for two country-wide ones), the themes (25 times the share of the
-// smaller theme list that is shared), the time (20 times the share of the
-// shorter period that overlaps, open ends taken at 1950 and 2100) and both
-// being active now (10).
+// 9 for two country-wide ones), the themes (25 times the shared themes
+// over the longer theme list, counted as at least two: sharing two themes
+// is a broader common interest than sharing one), the time (20 times the
+// share of the shorter period that overlaps, open ends taken at 1950 and
+// 2100) and both being active (status implementation, period covering the
+// day) on AsOf, by default today (10).
 
 // PlaceTier is how two activities share a place: lower is closer.
 type PlaceTier int
@@ -84,6 +87,7 @@ type OverlapQuery struct {
 	MinScore         float64        // 0-100
 	IncludeCompleted bool           // finalising and closed activities take part
 	Organisation     int64          // when set, one side must be led by it
+	AsOf             time.Time      // the day "active now" means; zero: today
 	Page             Page
 }
 

@@ -173,6 +173,10 @@ func countriesOf(cities []geo.Place) map[string][]int {
 
 // referenceDate is "today" for the demo data: statuses and periods are
 // consistent with it.
+// ReferenceDate is the day the demo data's statuses describe: activities
+// in implementation run on it.
+func ReferenceDate() time.Time { return referenceDate() }
+
 func referenceDate() time.Time {
 	return time.Date(2025, time.July, 1, 0, 0, 0, 0, time.UTC)
 }

@@ -2,6 +2,7 @@ package demo
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"time"
@@ -43,6 +44,7 @@ func (g *generator) addOverlaps() {
 		la, lb := g.twoLeads()
 		a := g.pairActivity(ci, la, theme, nil, k%4 >= 2, false)
 		b := g.pairActivity(ci, lb, theme, nil, k%2 == 1, false)
+		g.twin(a, b)
 		g.overlaps = append(g.overlaps, pairRef{a: a, b: b, city: ci, theme: theme})
 	}
 	g.nearCities = cities[numOverlapPairs:]
@@ -111,6 +113,28 @@ func (g *generator) setPeriod(i int, start time.Time, months int) {
 	default:
 		a.Status = geo.StatusClosed
 	}
+}
+
+// twin makes a planted pair unmistakable, so it ranks above pairs that
+// overlap by chance: the same two or three themes, and b's period inside
+// a's, both running from before the reference date into 2027. It draws
+// from its own generator seeded by the pair, so the rest of the data stays
+// as it was.
+func (g *generator) twin(a, b int) {
+	r := rand.New(rand.NewPCG(uint64(a), uint64(b)))
+	A, B := &g.acts[a], &g.acts[b]
+	for len(A.Themes) < 2 {
+		if t := themeCodes[r.IntN(len(themeCodes))]; !slices.Contains(A.Themes, t) {
+			A.Themes = append(A.Themes, t)
+		}
+	}
+	B.Themes = slices.Clone(A.Themes)
+	ref := referenceDate()
+	A.Start = randomDate(r, ref.AddDate(-2, 0, 0), ref.AddDate(-1, 0, 0))
+	A.End = randomDate(r, ref.AddDate(2, 0, 0), ref.AddDate(3, 6, 0))
+	B.Start = randomDate(r, A.Start.AddDate(0, 1, 0), ref.AddDate(0, -1, 0))
+	B.End = randomDate(r, ref.AddDate(1, 6, 0), A.End.AddDate(0, -1, 0))
+	A.Status, B.Status = geo.StatusImplementation, geo.StatusImplementation
 }
 
 // twoLeads picks two different lead organisations.

@@ -40,7 +40,7 @@ const overlapPairsSQL = `WITH m AS MATERIALIZED (
 ), pairs AS (
 	SELECT best.*, ma.lead AS lead_a, mb.lead AS lead_b, ma.period AS pa, mb.period AS pb, ma.period * mb.period AS ov,
 		ma.status = 'implementation' AND mb.status = 'implementation'
-			AND ma.period @> current_date AND mb.period @> current_date AS active,
+			AND ma.period @> %[5]s::date AND mb.period @> %[5]s::date AS active,
 		sh.themes, sh.n AS shared,
 		(SELECT count(*) FROM activity_themes WHERE activity_id = best.a) AS na,
 		(SELECT count(*) FROM activity_themes WHERE activity_id = best.b) AS nb
@@ -52,9 +52,9 @@ const overlapPairsSQL = `WITH m AS MATERIALIZED (
 	WHERE ma.period && mb.period AND sh.n > 0 AND %[3]s
 ), scored AS (
 	SELECT *, round((
-		45 * CASE tier WHEN 1 THEN greatest(CASE WHEN same_place THEN 0.75 ELSE 0 END, 1 - 0.5 * least(dist, %[4]s) / %[4]s)
+		45 * CASE tier WHEN 1 THEN greatest(CASE WHEN same_place THEN 0.75 ELSE 0 END, 1 - 0.5 * (least(dist, %[4]s) / %[4]s) ^ 2)
 			WHEN 2 THEN 0.35 ELSE 0.2 END
-		+ 25 * shared::float8 / least(na, nb)
+		+ 25 * shared::float8 / greatest(na, nb, 2)
 		+ 20 * (coalesce(upper(ov), '2101-01-01') - coalesce(lower(ov), '1950-01-01'))::float8
 			/ greatest(1, least(coalesce(upper(pa), '2101-01-01') - coalesce(lower(pa), '1950-01-01'),
 				coalesce(upper(pb), '2101-01-01') - coalesce(lower(pb), '1950-01-01')))
@@ -145,7 +145,12 @@ func overlapPairs(q *query, v geo.Viewer, oq geo.OverlapQuery) (string, error) {
 		o := q.arg(oq.Organisation)
 		org = "(ma.lead = " + o + " OR mb.lead = " + o + ")"
 	}
-	return fmt.Sprintf(overlapPairsSQL, q.sql(), strings.Join(branches, "\n\tUNION ALL\n\t"), org, metres), nil
+	asOf := oq.AsOf
+	if asOf.IsZero() {
+		asOf = time.Now()
+	}
+	return fmt.Sprintf(overlapPairsSQL, q.sql(), strings.Join(branches, "\n\tUNION ALL\n\t"), org, metres,
+		q.arg(asOf.Format("2006-01-02"))), nil
 }
 
 // Overlaps returns one page of the overlaps q selects for v, best first
