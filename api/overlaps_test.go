@@ -153,6 +153,7 @@ func TestOverlapsAPI(t *testing.T) {
 		for q, param := range map[string]string{
 			"distance_km=0": "distance_km", "distance_km=500": "distance_km", "place_tier=far": "place_tier",
 			"min_score=101": "min_score", "include_completed=maybe": "include_completed", "f=csv": "f", "colour=red": "colour",
+			"as_of=2025-13-01": "as_of",
 		} {
 			p := problem(t, e.do(t, http.MethodGet, "/overlaps?"+q), http.StatusBadRequest)
 			if !strings.Contains(fmt.Sprint(p), param) {
