@@ -110,3 +110,13 @@ bench-tiles: $(TEST_DB) ## vector tiles cold/warm against the store in process a
 	$(GO) build -o bin/cgbench ./cmd/cgbench
 	$(GO) build -o bin/cgbench-server ./cmd/commonground
 	bin/cgbench tiles-all -admin '$(TEST_DB_URL)' -bin bin/cgbench-server -sizes $(TILES_SIZES) -clients 4 -duration $(TILES_DURATION) -server-jit $(TILES_SERVER_JIT)
+
+# Overlap latencies (issue 5): serves cg_bench_10k/100k/1m with a 60 s
+# statement timeout and times each request of cmd/cgbench/overlaps.go three
+# times, one at a time.
+OVERLAPS_SIZES ?= 10000,100000,1000000
+.PHONY: bench-overlaps
+bench-overlaps: $(TEST_DB) ## overlap list, matrix and hotspots latency at 10k, 100k and 1M activities (figures in BENCHMARKS.md)
+	$(GO) build -o bin/cgbench ./cmd/cgbench
+	$(GO) build -o bin/cgbench-server ./cmd/commonground
+	bin/cgbench overlaps-all -admin '$(TEST_DB_URL)' -bin bin/cgbench-server -sizes $(OVERLAPS_SIZES) -reps 3 -timeout 60s

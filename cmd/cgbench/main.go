@@ -34,7 +34,7 @@ import (
 	"syscall"
 )
 
-const usage = `usage: cgbench seed|run|all|check|tiles|tiles-all [flags]  (cgbench <command> -h lists the flags)`
+const usage = `usage: cgbench seed|run|all|check|tiles|tiles-all|overlaps-all [flags]  (cgbench <command> -h lists the flags)`
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
@@ -68,6 +68,8 @@ func dispatch(ctx context.Context, args []string) error {
 		return checkCmd(ctx, fs, args[1:])
 	case "tiles":
 		return tilesCmd(ctx, fs, args[1:])
+	case "overlaps-all":
+		return overlapsAllCmd(ctx, fs, args[1:])
 	case "tiles-all":
 		return tilesAllCmd(ctx, fs, args[1:])
 	}

@@ -102,3 +102,18 @@ func TestTilePathsPerWorkload(t *testing.T) {
 		t.Errorf("with a cold server, %s first", p[0].name)
 	}
 }
+
+func TestOverlapCell(t *testing.T) {
+	for _, c := range []struct {
+		ot   overlapTiming
+		want string
+	}{
+		{overlapTiming{times: []time.Duration{3 * time.Second, time.Second, 2 * time.Second}, status: 200, matched: "42"}, "2.000 (42)"},
+		{overlapTiming{times: []time.Duration{61 * time.Second}, status: 503}, "over 61 (timed out)"},
+		{overlapTiming{}, ""},
+	} {
+		if got := overlapCell(c.ot); got != c.want {
+			t.Errorf("%+v: %q, want %q", c.ot, got, c.want)
+		}
+	}
+}

@@ -1,0 +1,178 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"net/http"
+	"os"
+	"slices"
+	"strings"
+	"time"
+)
+
+// overlapRequests are what `cgbench overlaps-all` times: the unfiltered
+// list, matrix and hotspots, and filtered requests a secretariat would
+// make ("overlaps on resilience in Eastern Africa this year").
+var overlapRequests = []string{
+	"/overlaps?limit=10",
+	"/overlaps/matrix",
+	"/overlaps/hotspots?limit=10",
+	"/overlaps?limit=10&country=KE",
+	"/overlaps/matrix?country=KE",
+	"/overlaps?limit=10&region=014&theme=resilience&datetime=2026-01-01/2026-12-31",
+	"/overlaps?limit=10&country=IN&theme=resilience",
+	"/overlaps/matrix?country=IN&theme=resilience",
+}
+
+// overlapTiming is one request's latencies over the repetitions.
+type overlapTiming struct {
+	path    string
+	times   []time.Duration
+	status  int
+	matched string // numberMatched, or the matrix's overlaps
+}
+
+// overlapsAllCmd seeds each size, serves it with a generous statement
+// timeout and times each of overlapRequests -reps times, one request at a
+// time (the answers are not cached in the server).
+func overlapsAllCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
+	admin := fs.String("admin", "", "URL of the PostgreSQL server (any database); the benchmark databases are cg_bench_<size>")
+	bin := fs.String("bin", "bin/commonground", "the commonground binary: seeds the databases and serves")
+	sizes := fs.String("sizes", "10000,100000,1000000", "comma-separated numbers of activities")
+	reps := fs.Int("reps", 3, "timed repetitions of each request (after one untimed)")
+	timeout := fs.Duration("timeout", 60*time.Second, "statement timeout of the server; slower requests count as timed out")
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	if *reps < 1 || *timeout < time.Second {
+		return fmt.Errorf("-reps at least 1, -timeout at least 1s: %w", errUsage)
+	}
+	ns, err := parseSizes(*sizes)
+	if err != nil {
+		return err
+	}
+	if err := localOnly(*admin); err != nil {
+		return err
+	}
+	results := map[int][]overlapTiming{}
+	for _, n := range ns {
+		db, err := withDatabase(*admin, "cg_bench_"+sizeLabel(n))
+		if err != nil {
+			return err
+		}
+		if err := seed(ctx, db, *bin, n); err != nil {
+			return err
+		}
+		url, stop, err := startServer(ctx, *bin, db, "COMMONGROUND_STATEMENT_TIMEOUT="+timeout.String(),
+			"COMMONGROUND_HANDLER_TIMEOUT="+(*timeout+5*time.Second).String(), "COMMONGROUND_WRITE_TIMEOUT="+(*timeout+10*time.Second).String())
+		if err != nil {
+			return err
+		}
+		client := &http.Client{Timeout: *timeout + 15*time.Second}
+		for _, path := range overlapRequests {
+			ot, err := timeOverlap(ctx, client, url+path, *reps)
+			ot.path = path
+			if err != nil {
+				stop()
+				return fmt.Errorf("%s: %w", path, err)
+			}
+			log.Printf("%d activities, %s: %d, %s matched, %v", n, path, ot.status, ot.matched, ot.times)
+			results[n] = append(results[n], ot)
+		}
+		stop()
+	}
+	printOverlapTable(os.Stdout, ns, results)
+	return nil
+}
+
+// timeOverlap GETs u once untimed, then reps times; a 503 (statement
+// timeout) is timed once and not repeated.
+func timeOverlap(ctx context.Context, client *http.Client, u string, reps int) (overlapTiming, error) {
+	var ot overlapTiming
+	for i := 0; i <= reps; i++ {
+		start := time.Now()
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+		if err != nil {
+			return ot, err
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			return ot, err
+		}
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			return ot, err
+		}
+		elapsed := time.Since(start)
+		ot.status = resp.StatusCode
+		switch resp.StatusCode {
+		case http.StatusOK:
+		case http.StatusServiceUnavailable:
+			ot.times = []time.Duration{elapsed}
+			return ot, nil
+		default:
+			return ot, fmt.Errorf("%s: %s", resp.Status, body)
+		}
+		var d struct {
+			NumberMatched *int64 `json:"numberMatched"`
+			Overlaps      any    `json:"overlaps"`
+		}
+		if err := json.Unmarshal(body, &d); err != nil {
+			return ot, err
+		}
+		switch {
+		case d.NumberMatched != nil:
+			ot.matched = fmt.Sprint(*d.NumberMatched)
+		case d.Overlaps != nil:
+			ot.matched = fmt.Sprint(d.Overlaps)
+		}
+		if i > 0 {
+			ot.times = append(ot.times, elapsed)
+		}
+	}
+	return ot, nil
+}
+
+func printOverlapTable(w io.Writer, ns []int, results map[int][]overlapTiming) {
+	header := "| request |"
+	rule := "|---|"
+	for _, n := range ns {
+		header += fmt.Sprintf(" %s: median s (matched) |", sizeLabel(n))
+		rule += "---|"
+	}
+	fmt.Fprintln(w, header)
+	fmt.Fprintln(w, rule)
+	for i, path := range overlapRequests {
+		row := "| `" + path + "` |"
+		for _, n := range ns {
+			if i >= len(results[n]) {
+				row += " |"
+				continue
+			}
+			row += " " + overlapCell(results[n][i]) + " |"
+		}
+		fmt.Fprintln(w, row)
+	}
+}
+
+// overlapCell is the median latency and what matched, or the timeout.
+func overlapCell(ot overlapTiming) string {
+	if len(ot.times) == 0 {
+		return ""
+	}
+	if ot.status == http.StatusServiceUnavailable {
+		return fmt.Sprintf("over %.0f (timed out)", ot.times[0].Seconds())
+	}
+	ts := slices.Clone(ot.times)
+	slices.Sort(ts)
+	cell := fmt.Sprintf("%.3f", ts[len(ts)/2].Seconds())
+	if ot.matched != "" {
+		cell += " (" + strings.TrimSpace(ot.matched) + ")"
+	}
+	return cell
+}
