@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -96,6 +97,19 @@ func TestOverlapsAPI(t *testing.T) {
 		for _, o := range near.Overlaps {
 			if o.PlaceTier != "near" || o.Score < 60 {
 				t.Errorf("%+v", o)
+			}
+		}
+	})
+
+	t.Run("every filter parameter", func(t *testing.T) {
+		for _, q := range []string{"bbox=30,-5,40,5", "bbox=170,-20,-170,0", "datetime=2024-01-01/2025-12-31", "organisation=1,2,3",
+			"constituency=multilateral", "programme=1", "programme_type=country_programme", "theme=resilience,gender",
+			"status=implementation", "country=KE,IN", "region=014", "budget_min=1000&budget_currency=EUR", "q=water",
+			"filter=" + url.QueryEscape("status = 'implementation' AND start_date > DATE('2020-01-01')")} {
+			for _, path := range []string{"/overlaps?", "/overlaps/matrix?", "/overlaps/hotspots?min_members=2&"} {
+				if rec := e.do(t, http.MethodGet, path+q); rec.Code != http.StatusOK {
+					t.Errorf("%s%s: %d %s", path, q, rec.Code, rec.Body)
+				}
 			}
 		}
 	})
