@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -59,6 +60,7 @@ func overlapsAllCmd(ctx context.Context, fs *flag.FlagSet, args []string) error 
 		return err
 	}
 	results := map[int][]overlapTiming{}
+	indexes := map[int][2]float64{}
 	for _, n := range ns {
 		db, err := withDatabase(*admin, "cg_bench_"+sizeLabel(n))
 		if err != nil {
@@ -73,6 +75,13 @@ func overlapsAllCmd(ctx context.Context, fs *flag.FlagSet, args []string) error 
 			return err
 		}
 		client := &http.Client{Timeout: *timeout + 15*time.Second}
+		built, pairs, err := waitOverlapIndex(ctx, url, 30*time.Minute)
+		if err != nil {
+			stop()
+			return err
+		}
+		log.Printf("%d activities: overlap index of %.0f overlaps built in %.1f s", n, pairs, built)
+		indexes[n] = [2]float64{built, pairs}
 		for _, path := range overlapRequests {
 			ot, err := timeOverlap(ctx, client, url+path, *reps)
 			ot.path = path
@@ -86,7 +95,63 @@ func overlapsAllCmd(ctx context.Context, fs *flag.FlagSet, args []string) error 
 		stop()
 	}
 	printOverlapTable(os.Stdout, ns, results)
+	fmt.Println()
+	fmt.Println("| activities | overlap index build s | overlaps (public, default parameters) |")
+	fmt.Println("|---|---|---|")
+	for _, n := range ns {
+		fmt.Printf("| %s | %.1f | %.0f |\n", sizeLabel(n), indexes[n][0], indexes[n][1])
+	}
 	return nil
+}
+
+// waitOverlapIndex polls the server's metrics until its overlap index is
+// of the current data version, and returns its build time and size.
+func waitOverlapIndex(ctx context.Context, url string, limit time.Duration) (seconds, overlaps float64, err error) {
+	client := &http.Client{Timeout: 10 * time.Second}
+	deadline := time.Now().Add(limit)
+	for time.Now().Before(deadline) {
+		m, err := scrape(ctx, client, url+"/metrics")
+		if err != nil {
+			return 0, 0, err
+		}
+		if v := m["commonground_overlap_index_data_version"]; v > 0 && v == m["commonground_data_version"] {
+			return m["commonground_overlap_index_build_seconds"], m["commonground_overlap_index_overlaps"], nil
+		}
+		select {
+		case <-ctx.Done():
+			return 0, 0, ctx.Err()
+		case <-time.After(time.Second):
+		}
+	}
+	return 0, 0, fmt.Errorf("the overlap index was not built within %v", limit)
+}
+
+// scrape reads the unlabelled samples of a Prometheus text page.
+func scrape(ctx context.Context, client *http.Client, u string) (map[string]float64, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]float64{}
+	for _, line := range strings.Split(string(body), "\n") {
+		name, value, ok := strings.Cut(line, " ")
+		if !ok || strings.HasPrefix(line, "#") || strings.Contains(name, "{") {
+			continue
+		}
+		if f, err := strconv.ParseFloat(strings.TrimSpace(value), 64); err == nil {
+			out[name] = f
+		}
+	}
+	return out, nil
 }
 
 // timeOverlap GETs u once untimed, then reps times; a 503 (statement
@@ -129,7 +194,9 @@ func timeOverlap(ctx context.Context, client *http.Client, u string, reps int) (
 		case d.NumberMatched != nil:
 			ot.matched = fmt.Sprint(*d.NumberMatched)
 		case d.Overlaps != nil:
-			ot.matched = fmt.Sprint(d.Overlaps)
+			if f, ok := d.Overlaps.(float64); ok {
+				ot.matched = strconv.FormatFloat(f, 'f', 0, 64)
+			}
 		}
 		if i > 0 {
 			ot.times = append(ot.times, elapsed)

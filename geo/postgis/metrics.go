@@ -14,6 +14,10 @@ var (
 	poolAcquires = prometheus.NewDesc("commonground_db_pool_acquires_total", "Connections acquired from the pool.", nil, nil)
 	poolWaits    = prometheus.NewDesc("commonground_db_pool_empty_acquires_total", "Acquires that had to wait for a connection.", nil, nil)
 	poolMax      = prometheus.NewDesc("commonground_db_pool_max_connections", "Pool size limit.", nil, nil)
+	dataVersion  = prometheus.NewDesc("commonground_data_version", "The data version as notified (0 while the listener is down).", nil, nil)
+	ovlVersion   = prometheus.NewDesc("commonground_overlap_index_data_version", "The data version the overlap index was built from (0: none yet).", nil, nil)
+	ovlPairs     = prometheus.NewDesc("commonground_overlap_index_overlaps", "Overlaps the overlap index found.", nil, nil)
+	ovlSeconds   = prometheus.NewDesc("commonground_overlap_index_build_seconds", "How long the last overlap index build took.", nil, nil)
 )
 
 func (c poolCollector) Describe(ch chan<- *prometheus.Desc) {
@@ -21,6 +25,10 @@ func (c poolCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- poolAcquires
 	ch <- poolWaits
 	ch <- poolMax
+	ch <- dataVersion
+	ch <- ovlVersion
+	ch <- ovlPairs
+	ch <- ovlSeconds
 }
 
 func (c poolCollector) Collect(ch chan<- prometheus.Metric) {
@@ -31,4 +39,17 @@ func (c poolCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(poolAcquires, prometheus.CounterValue, float64(st.AcquireCount()))
 	ch <- prometheus.MustNewConstMetric(poolWaits, prometheus.CounterValue, float64(st.EmptyAcquireCount()))
 	ch <- prometheus.MustNewConstMetric(poolMax, prometheus.GaugeValue, float64(st.MaxConns()))
+	var v int64
+	if c.s.watch.live.Load() {
+		v = c.s.watch.version.Load()
+	}
+	ch <- prometheus.MustNewConstMetric(dataVersion, prometheus.GaugeValue, float64(v))
+	var iv, n int64
+	var built float64
+	if idx := c.s.overlapIdx.get(); idx != nil {
+		iv, n, built = idx.version, idx.total, idx.built.Seconds()
+	}
+	ch <- prometheus.MustNewConstMetric(ovlVersion, prometheus.GaugeValue, float64(iv))
+	ch <- prometheus.MustNewConstMetric(ovlPairs, prometheus.GaugeValue, float64(n))
+	ch <- prometheus.MustNewConstMetric(ovlSeconds, prometheus.GaugeValue, built)
 }

@@ -3,6 +3,7 @@ package postgis
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -63,12 +64,27 @@ const overlapPairsSQL = `WITH m AS MATERIALIZED (
 )`
 
 // overlapPageSQL cuts a page from overlapPairsSQL's scored pairs (score at
-// least %[1]s, limit %[2]s, offset %[3]s) and describes each pair.
+// least %[1]s, limit %[2]s, offset %[3]s); overlapDescribeSQL follows.
 const overlapPageSQL = `, page AS (
 	SELECT *, count(*) OVER () AS matched FROM scored WHERE score >= %[1]s
 	ORDER BY score DESC, a, b LIMIT %[2]s OFFSET %[3]s
 )
-SELECT p.a, p.b, p.tier, p.dist / 1000, p.same_place, p.themes,
+` + overlapDescribeSQL
+
+// overlapIndexPageSQL is a page of the overlap index's pairs, given as
+// arrays, for overlapDescribeSQL.
+const overlapIndexPageSQL = `WITH page AS (
+	SELECT a, b, tier, dist, same_place, string_to_array(th, ',') AS themes, daterange(olo, ohi, '[)') AS ov,
+		active, score, $11::bigint AS matched, la, lb
+	FROM unnest($1::bigint[], $2::bigint[], $3::int[], $4::float8[], $5::bool[], $6::text[], $7::date[], $8::date[],
+		$9::bool[], $10::float8[], $12::bigint[], $13::bigint[])
+		AS x(a, b, tier, dist, same_place, th, olo, ohi, active, score, la, lb)
+)
+` + overlapDescribeSQL
+
+// overlapDescribeSQL describes each pair of the CTE page: the activities,
+// their leads and locations, the shared place and the theme names.
+const overlapDescribeSQL = `SELECT p.a, p.b, p.tier, p.dist / 1000, p.same_place, p.themes,
 	(SELECT array_agg(t.name ORDER BY t.code) FROM themes t WHERE t.code = ANY(p.themes)),
 	lower(p.ov), upper(p.ov) - 1, p.active, p.score, p.matched,
 	coalesce(CASE WHEN p.tier = 1 THEN coalesce(nullif(la.name, ''), pla.name) END, c.name, ''), coalesce(c.iso_a2, ''),
@@ -158,6 +174,12 @@ func overlapPairs(q *query, v geo.Viewer, oq geo.OverlapQuery) (string, error) {
 // for the rule and the score.
 func (s *Store) Overlaps(ctx context.Context, v geo.Viewer, oq geo.OverlapQuery) (geo.OverlapPage, error) {
 	out := geo.OverlapPage{Overlaps: []geo.Overlap{}}
+	if err := oq.Validate(); err != nil {
+		return out, err
+	}
+	if p, ok, err := s.overlapsFromIndex(ctx, v, oq); ok || err != nil {
+		return p, err
+	}
 	var q query
 	pairs, err := overlapPairs(&q, v, oq)
 	if err != nil {
@@ -168,32 +190,7 @@ func (s *Store) Overlaps(ctx context.Context, v geo.Viewer, oq geo.OverlapQuery)
 		limit = 10
 	}
 	sql := pairs + fmt.Sprintf(overlapPageSQL, q.arg(oq.MinScore)+"::float8", q.arg(limit), q.arg(oq.Page.Offset))
-	err = s.queryNoJIT(ctx, sql, q.args, func(rows pgx.Rows) error {
-		var o geo.Overlap
-		var tier int
-		var from, to, aStart, aEnd, bStart, bEnd *time.Time
-		var ax, ay, bx, by float64
-		var aStatus, bStatus, aCons, bCons string
-		if err := rows.Scan(&o.A.ID, &o.B.ID, &tier, &o.DistanceKm, &o.SamePlace, &o.Themes, &o.ThemeNames,
-			&from, &to, &o.ActiveNow, &o.Score, &out.NumberMatched, &o.Place, &o.CountryCode,
-			&o.A.Title, &aStatus, &aStart, &aEnd, &o.A.OrganisationID, &o.A.Organisation, &aCons,
-			&o.A.Location, &ax, &ay, &o.A.CountryWide,
-			&o.B.Title, &bStatus, &bStart, &bEnd, &o.B.OrganisationID, &o.B.Organisation, &bCons,
-			&o.B.Location, &bx, &by, &o.B.CountryWide); err != nil {
-			return err
-		}
-		o.Tier = geo.PlaceTier(tier)
-		if o.Tier != geo.TierNear {
-			o.DistanceKm = 0
-		}
-		o.From, o.To = day(from), day(to)
-		o.A.Status, o.B.Status = geo.Status(aStatus), geo.Status(bStatus)
-		o.A.Constituency, o.B.Constituency = geo.Constituency(aCons), geo.Constituency(bCons)
-		o.A.Start, o.A.End, o.B.Start, o.B.End = day(aStart), day(aEnd), day(bStart), day(bEnd)
-		o.A.Point, o.B.Point = orb.Point{ax, ay}, orb.Point{bx, by}
-		out.Overlaps = append(out.Overlaps, o)
-		return nil
-	})
+	err = s.queryNoJIT(ctx, sql, q.args, func(rows pgx.Rows) error { return scanOverlap(rows, &out) })
 	if err != nil {
 		return out, fmt.Errorf("postgis: overlaps: %w", translate(err))
 	}
@@ -206,6 +203,92 @@ func (s *Store) Overlaps(ctx context.Context, v geo.Viewer, oq geo.OverlapQuery)
 		return out, err
 	}
 	return out, nil
+}
+
+// scanOverlap reads one row of overlapDescribeSQL into out.
+func scanOverlap(rows pgx.Rows, out *geo.OverlapPage) error {
+	var o geo.Overlap
+	var tier int
+	var from, to, aStart, aEnd, bStart, bEnd *time.Time
+	var ax, ay, bx, by float64
+	var aStatus, bStatus, aCons, bCons string
+	if err := rows.Scan(&o.A.ID, &o.B.ID, &tier, &o.DistanceKm, &o.SamePlace, &o.Themes, &o.ThemeNames,
+		&from, &to, &o.ActiveNow, &o.Score, &out.NumberMatched, &o.Place, &o.CountryCode,
+		&o.A.Title, &aStatus, &aStart, &aEnd, &o.A.OrganisationID, &o.A.Organisation, &aCons,
+		&o.A.Location, &ax, &ay, &o.A.CountryWide,
+		&o.B.Title, &bStatus, &bStart, &bEnd, &o.B.OrganisationID, &o.B.Organisation, &bCons,
+		&o.B.Location, &bx, &by, &o.B.CountryWide); err != nil {
+		return err
+	}
+	o.Tier = geo.PlaceTier(tier)
+	if o.Tier != geo.TierNear {
+		o.DistanceKm = 0
+	}
+	o.From, o.To = day(from), day(to)
+	o.A.Status, o.B.Status = geo.Status(aStatus), geo.Status(bStatus)
+	o.A.Constituency, o.B.Constituency = geo.Constituency(aCons), geo.Constituency(bCons)
+	o.A.Start, o.A.End, o.B.Start, o.B.End = day(aStart), day(aEnd), day(bStart), day(bEnd)
+	o.A.Point, o.B.Point = orb.Point{ax, ay}, orb.Point{bx, by}
+	out.Overlaps = append(out.Overlaps, o)
+	return nil
+}
+
+// overlapsFromIndex answers from the overlap index when it serves the
+// request and the page lies within the pairs it keeps.
+func (s *Store) overlapsFromIndex(ctx context.Context, v geo.Viewer, oq geo.OverlapQuery) (geo.OverlapPage, bool, error) {
+	out := geo.OverlapPage{Overlaps: []geo.Overlap{}}
+	idx := s.overlapIdx.get()
+	if idx == nil || oq.Organisation != 0 {
+		return out, false, nil
+	}
+	version, err := s.DataVersion(ctx)
+	if err != nil || !idx.serves(v, oq, version) {
+		return out, false, err
+	}
+	limit := oq.Page.Limit
+	if limit <= 0 {
+		limit = 10
+	}
+	n := sort.Search(len(idx.top), func(i int) bool { return idx.top[i].score < oq.MinScore })
+	matched := idx.matched(oq.MinScore)
+	if oq.Page.Offset+limit > n && int64(n) != matched {
+		return out, false, nil // beyond the kept pairs
+	}
+	out.NumberMatched = matched
+	page := idx.top[min(oq.Page.Offset, n):min(oq.Page.Offset+limit, n)]
+	if len(page) == 0 {
+		return out, true, nil
+	}
+	var (
+		as, bs, las, lbs []int64
+		tiers            []int32
+		dists, scores    []float64
+		same, active     []bool
+		themes           []string
+		los, his         []*time.Time
+	)
+	for _, p := range page {
+		var lo, hi *time.Time
+		if p.lo >= 0 {
+			t := dayTime(p.lo)
+			lo = &t
+		}
+		if p.hi <= dayMax {
+			t := dayTime(p.hi)
+			hi = &t
+		}
+		as, bs, las, lbs = append(as, p.a), append(bs, p.b), append(las, p.la), append(lbs, p.lb)
+		tiers, dists, scores = append(tiers, int32(p.tier)), append(dists, p.dist), append(scores, p.score)
+		same, active = append(same, p.samePlace), append(active, p.active)
+		themes = append(themes, strings.Join(idx.themeCodes(p.themes), ","))
+		los, his = append(los, lo), append(his, hi)
+	}
+	args := []any{as, bs, tiers, dists, same, themes, los, his, active, scores, matched, las, lbs}
+	err = s.queryNoJIT(ctx, overlapIndexPageSQL, args, func(rows pgx.Rows) error { return scanOverlap(rows, &out) })
+	if err != nil {
+		return out, false, fmt.Errorf("postgis: overlaps: %w", translate(err))
+	}
+	return out, true, nil
 }
 
 // queryNoJIT runs a read-only query with PostgreSQL's JIT off, calling

@@ -1,8 +1,10 @@
 package postgis
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -29,13 +31,54 @@ ORDER BY c.n DESC, c.o1, c.o2`
 // organisations (oq's page is ignored).
 func (s *Store) OverlapMatrix(ctx context.Context, v geo.Viewer, oq geo.OverlapQuery) (geo.OverlapMatrix, error) {
 	out := geo.OverlapMatrix{Organisations: []geo.MatrixOrganisation{}, Cells: []geo.MatrixCell{}}
+	if err := oq.Validate(); err != nil {
+		return out, err
+	}
+	var ids []int64
+	seen := map[int64]bool{}
+	addCell := func(c geo.MatrixCell) {
+		out.Cells = append(out.Cells, c)
+		out.Overlaps += c.Overlaps
+		for _, id := range []int64{c.A, c.B} {
+			if !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
+	}
+	if idx := s.overlapIdx.get(); idx != nil && oq.MinScore == 0 && oq.Organisation == 0 {
+		version, err := s.DataVersion(ctx)
+		if err != nil {
+			return out, err
+		}
+		if idx.serves(v, oq, version) {
+			var cells []geo.MatrixCell
+			for k, c := range idx.cells {
+				cell := geo.MatrixCell{A: k[0], B: k[1], Overlaps: c.n, BestScore: c.best}
+				for i, n := range c.themes {
+					if n > 0 {
+						cell.Themes = append(cell.Themes, geo.ThemeCount{Code: idx.codes[i], Count: n})
+					}
+				}
+				slices.SortFunc(cell.Themes, func(x, y geo.ThemeCount) int {
+					return cmp.Or(cmp.Compare(y.Count, x.Count), cmp.Compare(x.Code, y.Code))
+				})
+				cells = append(cells, cell)
+			}
+			slices.SortFunc(cells, func(x, y geo.MatrixCell) int {
+				return cmp.Or(cmp.Compare(y.Overlaps, x.Overlaps), cmp.Compare(x.A, y.A), cmp.Compare(x.B, y.B))
+			})
+			for _, c := range cells {
+				addCell(c)
+			}
+			return s.matrixOrganisations(ctx, out, ids)
+		}
+	}
 	var q query
 	pairs, err := overlapPairs(&q, v, oq)
 	if err != nil {
 		return out, err
 	}
-	var ids []int64
-	seen := map[int64]bool{}
 	err = s.queryNoJIT(ctx, pairs+fmt.Sprintf(overlapMatrixSQL, q.arg(oq.MinScore)+"::float8"), q.args, func(rows pgx.Rows) error {
 		var c geo.MatrixCell
 		var codes []string
@@ -46,19 +89,17 @@ func (s *Store) OverlapMatrix(ctx context.Context, v geo.Viewer, oq geo.OverlapQ
 		for i := range codes {
 			c.Themes = append(c.Themes, geo.ThemeCount{Code: codes[i], Count: counts[i]})
 		}
-		out.Cells = append(out.Cells, c)
-		out.Overlaps += c.Overlaps
-		for _, id := range []int64{c.A, c.B} {
-			if !seen[id] {
-				seen[id] = true
-				ids = append(ids, id)
-			}
-		}
+		addCell(c)
 		return nil
 	})
 	if err != nil {
 		return out, fmt.Errorf("postgis: overlap matrix: %w", translate(err))
 	}
+	return s.matrixOrganisations(ctx, out, ids)
+}
+
+// matrixOrganisations adds the organisations of the matrix's cells.
+func (s *Store) matrixOrganisations(ctx context.Context, out geo.OverlapMatrix, ids []int64) (geo.OverlapMatrix, error) {
 	if len(ids) == 0 {
 		return out, nil
 	}

@@ -533,4 +533,120 @@ func TestGeneratedOverlapsExact(t *testing.T) {
 	if len(want) < 300 || counts["too far"] < 300 {
 		t.Errorf("too few cases: %v", counts)
 	}
+	// The overlap index finds the same pairs in its own pass.
+	compareOverlapPaths(t, dbURL)
+}
+
+// compareOverlapPaths asserts that the overlap index and the SQL give the
+// same answers on dbURL's data: every pair with its tier, distance, themes,
+// period, activity and score, the same counts, pages and matrix.
+func compareOverlapPaths(t *testing.T, dbURL string) {
+	t.Helper()
+	ctx := context.Background()
+	withIndex, withSQL := open(t, dbURL), open(t, dbURL)
+	withSQL.DisableOverlapIndex()
+	r, err := withIndex.RefreshOverlapIndex(ctx)
+	if err != nil || !r.Built {
+		t.Fatalf("index: %+v, %v", r, err)
+	}
+	t.Logf("overlap index: %d activities, %d overlaps, built in %v", r.Activities, r.Overlaps, r.Duration)
+	for _, q := range []geo.OverlapQuery{
+		{Page: geo.Page{Limit: 10000}},
+		{Page: geo.Page{Limit: 7, Offset: 20}},
+		{MinScore: 80, Page: geo.Page{Limit: 10000}},
+		{MinScore: 99.95, Page: geo.Page{Limit: 5}},
+	} {
+		pi, err := withIndex.Overlaps(ctx, anonymous, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ps, err := withSQL.Overlaps(ctx, anonymous, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pi.NumberMatched != ps.NumberMatched || len(pi.Overlaps) != len(ps.Overlaps) {
+			t.Fatalf("%+v: index %d/%d, SQL %d/%d", q, len(pi.Overlaps), pi.NumberMatched, len(ps.Overlaps), ps.NumberMatched)
+		}
+		for i := range pi.Overlaps {
+			x, y := pi.Overlaps[i], ps.Overlaps[i]
+			if x.A.ID != y.A.ID || x.B.ID != y.B.ID || x.Tier != y.Tier || math.Abs(x.DistanceKm-y.DistanceKm) > 1e-6 ||
+				x.Score != y.Score || !slices.Equal(x.Themes, y.Themes) || !x.From.Equal(y.From) || !x.To.Equal(y.To) ||
+				x.ActiveNow != y.ActiveNow || x.A.Title != y.A.Title || x.B.OrganisationID != y.B.OrganisationID ||
+				(x.Tier == geo.TierNear && (x.SamePlace != y.SamePlace || x.Place != y.Place)) {
+				t.Fatalf("%+v, overlap %d:\nindex %+v\nSQL   %+v", q, i, x, y)
+			}
+		}
+	}
+	mi, err := withIndex.OverlapMatrix(ctx, anonymous, geo.OverlapQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, err := withSQL.OverlapMatrix(ctx, anonymous, geo.OverlapQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mi.Overlaps != ms.Overlaps || len(mi.Cells) != len(ms.Cells) || len(mi.Organisations) != len(ms.Organisations) {
+		t.Fatalf("matrix: index %d in %d cells, SQL %d in %d", mi.Overlaps, len(mi.Cells), ms.Overlaps, len(ms.Cells))
+	}
+	for i := range mi.Cells {
+		x, y := mi.Cells[i], ms.Cells[i]
+		if x.A != y.A || x.B != y.B || x.Overlaps != y.Overlaps || x.BestScore != y.BestScore || !slices.Equal(x.Themes, y.Themes) {
+			t.Fatalf("matrix cell %d: index %+v, SQL %+v", i, x, y)
+		}
+	}
+}
+
+// The overlap index answers as the SQL does, on the demo data.
+func TestOverlapIndexMatchesSQL(t *testing.T) {
+	compareOverlapPaths(t, pgtest.New(t, pgtest.Demo))
+}
+
+// After a change the overlap index goes unused until rebuilt, so a pair
+// whose activity turns non-public disappears at once.
+func TestOverlapIndexFollowsChanges(t *testing.T) {
+	ctx := context.Background()
+	dbURL := pgtest.New(t, pgtest.Demo)
+	s := open(t, dbURL)
+	conn := connect(t, dbURL)
+	if _, err := s.RefreshOverlapIndex(ctx); err != nil {
+		t.Fatal(err)
+	}
+	all := geo.OverlapQuery{Page: geo.Page{Limit: 10000}}
+	before, err := s.Overlaps(ctx, anonymous, all)
+	if err != nil || len(before.Overlaps) == 0 {
+		t.Fatalf("%v, %v", before.NumberMatched, err)
+	}
+	hide := before.Overlaps[0].A.ID
+	pairs := 0
+	for _, o := range before.Overlaps {
+		if o.A.ID == hide || o.B.ID == hide {
+			pairs++
+		}
+	}
+	if _, err := conn.Exec(ctx, `UPDATE activities SET visibility = 'members' WHERE id = $1`, hide); err != nil {
+		t.Fatal(err)
+	}
+	check := func(what string) {
+		t.Helper()
+		after, err := s.Overlaps(ctx, anonymous, all)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if int(after.NumberMatched) != len(before.Overlaps)-pairs {
+			t.Errorf("%s: %d overlaps, want %d", what, after.NumberMatched, len(before.Overlaps)-pairs)
+		}
+		for _, o := range after.Overlaps {
+			if o.A.ID == hide || o.B.ID == hide {
+				t.Fatalf("%s: hidden activity %d still in a pair", what, hide)
+			}
+		}
+	}
+	check("before the rebuild")
+	if r, err := s.RefreshOverlapIndex(ctx); err != nil || !r.Built {
+		t.Fatalf("rebuild: %+v, %v", r, err)
+	}
+	check("after the rebuild")
+	if r, err := s.RefreshOverlapIndex(ctx); err != nil || r.Built {
+		t.Errorf("second rebuild: %+v, %v", r, err)
+	}
 }

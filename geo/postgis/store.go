@@ -34,6 +34,7 @@ type Store struct {
 	counts       *countCache
 	watch        *versionWatch
 	queryVersion bool
+	overlapIdx   overlapIndexHolder
 }
 
 // ParseConfig validates cfg and returns the pool configuration. Its errors

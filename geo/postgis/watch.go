@@ -145,8 +145,9 @@ func (s *Store) listen(ctx context.Context, connected func()) error {
 	}
 }
 
-// refreshLoop rebuilds the tile aggregates now, then after every change
-// (debounced) and every aggregatesPoll.
+// refreshLoop rebuilds the tile aggregates and the overlap index now,
+// then after every change (debounced) and every aggregatesPoll (which also
+// catches the day changing, for the index).
 func (s *Store) refreshLoop(ctx context.Context, log *slog.Logger) {
 	tick := time.NewTicker(aggregatesPoll)
 	defer tick.Stop()
@@ -160,6 +161,16 @@ func (s *Store) refreshLoop(ctx context.Context, log *slog.Logger) {
 		case r.Built:
 			log.Info("tile aggregates rebuilt", "data_version", r.Version, "cells", r.Cells,
 				"duration_ms", r.Duration.Milliseconds())
+		}
+		o, err := s.RefreshOverlapIndex(ctx)
+		switch {
+		case ctx.Err() != nil:
+			return
+		case err != nil:
+			log.Warn("overlap index not rebuilt; overlaps are computed per request meanwhile", "err", err)
+		case o.Built:
+			log.Info("overlap index rebuilt", "data_version", o.Version, "activities", o.Activities,
+				"overlaps", o.Overlaps, "duration_ms", o.Duration.Milliseconds())
 		}
 		select {
 		case <-ctx.Done():
