@@ -16,9 +16,10 @@ func OverlapSQL(v geo.Viewer, oq geo.OverlapQuery) (string, []any, error) {
 	return pairs + fmt.Sprintf(overlapPageSQL, q.arg(oq.MinScore)+"::float8", q.arg(oq.Page.Limit), q.arg(oq.Page.Offset)), q.args, nil
 }
 
-// DisableOverlapIndex makes every overlap request run the SQL.
-func (s *Store) DisableOverlapIndex() {
+// UseOverlapSQL makes every overlap request run the SQL statement of the
+// rule, the reference the Go pass is held to.
+func (s *Store) UseOverlapSQL() {
 	s.overlapIdx.mu.Lock()
 	defer s.overlapIdx.mu.Unlock()
-	s.overlapIdx.off = true
+	s.overlapIdx.sql = true
 }

@@ -1,6 +1,7 @@
 package postgis
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -103,16 +104,22 @@ type overlapIndex struct {
 type overlapIndexHolder struct {
 	mu  sync.RWMutex
 	idx *overlapIndex
-	off bool // tests: always run the SQL
+	sql bool // tests: answer with the SQL statement of the rule instead
 }
 
 func (h *overlapIndexHolder) get() *overlapIndex {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
-	if h.off {
+	if h.sql {
 		return nil
 	}
 	return h.idx
+}
+
+func (h *overlapIndexHolder) sqlOnly() bool {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return h.sql
 }
 
 func (h *overlapIndexHolder) set(idx *overlapIndex) {
@@ -152,14 +159,42 @@ func (s *Store) RefreshOverlapIndex(ctx context.Context) (OverlapIndexRefresh, e
 	return OverlapIndexRefresh{Built: true, Version: idx.version, Activities: n, Overlaps: idx.total, Duration: idx.built}, nil
 }
 
-// buildOverlapIndex loads the public activities taking part by default
-// (planned and active, with a lead) from one snapshot and runs the pass.
+// buildOverlapIndex runs the pass over the public activities taking part
+// by default, from one snapshot.
 func (s *Store) buildOverlapIndex(ctx context.Context, day int32) (*overlapIndex, int, error) {
-	idx := &overlapIndex{day: day, cells: map[[2]int64]*ovCell{}}
+	idx, n, err := s.overlapPass(ctx, geo.Viewer{Kind: geo.Anonymous}, geo.OverlapQuery{}, passOpts{day: day, keep: overlapIndexTop, background: true})
+	return idx, n, err
+}
+
+// passOpts are a pass's parameters besides the activities.
+type passOpts struct {
+	day      int32   // as_of
+	keep     int     // best pairs kept
+	minScore float64 // pairs below are not counted
+	org      int64   // when set, one side must be led by it
+	maxTier  int8
+	d        float64 // near distance, metres
+	// background builds have no request deadline: no statement timeout.
+	background bool
+}
+
+// overlapPass loads the activities oq's filter selects for v (with the
+// statuses oq takes) from one snapshot and runs the pass over them.
+func (s *Store) overlapPass(ctx context.Context, v geo.Viewer, oq geo.OverlapQuery, o passOpts) (*overlapIndex, int, error) {
+	o.d, o.maxTier = oq.Distance()*1000, int8(oq.Tier())
+	if o.org == 0 {
+		o.org = oq.Organisation
+	}
+	idx := &overlapIndex{day: o.day, cells: map[[2]int64]*ovCell{}}
 	var acts []ovAct
 	var locs []ovLoc
 	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SET LOCAL statement_timeout = 0`); err != nil {
+		if o.background {
+			if _, err := tx.Exec(ctx, `SET LOCAL statement_timeout = 0`); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.Exec(ctx, `SET LOCAL jit = off`); err != nil {
 			return err
 		}
 		if err := tx.QueryRow(ctx, `SELECT version FROM data_version`).Scan(&idx.version); err != nil {
@@ -173,15 +208,21 @@ func (s *Store) buildOverlapIndex(ctx context.Context, day int32) (*overlapIndex
 			return err
 		}
 		if len(idx.codes) > 64 {
-			return fmt.Errorf("%d themes: the index holds at most 64", len(idx.codes))
+			return fmt.Errorf("%d themes: the pass holds at most 64", len(idx.codes))
 		}
 		bit := map[string]uint64{}
 		for i, c := range idx.codes {
 			bit[c] = 1 << i
 		}
 		var q query
-		q.visible(geo.Viewer{Kind: geo.Anonymous})
-		q.and(`a.status IN ('pipeline', 'implementation')`)
+		if err := q.activities(v, oq.Filter); err != nil {
+			return err
+		}
+		statuses := []string{string(geo.StatusPipeline), string(geo.StatusImplementation)}
+		if oq.IncludeCompleted {
+			statuses = append(statuses, string(geo.StatusFinalisation), string(geo.StatusClosed))
+		}
+		q.and(`a.status = ANY(` + q.arg(statuses) + `)`)
 		rows, err = tx.Query(ctx, `SELECT a.id, lo.organisation_id, a.status = 'implementation', lower(a.period), upper(a.period),
 				coalesce((SELECT array_agg(theme_code) FROM activity_themes WHERE activity_id = a.id), '{}')
 			FROM activities a JOIN activity_organisations lo ON lo.activity_id = a.id AND lo.role = 'lead'
@@ -246,13 +287,16 @@ func (s *Store) buildOverlapIndex(ctx context.Context, day int32) (*overlapIndex
 	if err != nil {
 		return nil, 0, err
 	}
-	idx.pass(acts, locs, geo.DefaultOverlapDistanceKm*1000)
+	if err := idx.pass(ctx, acts, locs, o); err != nil {
+		return nil, 0, err
+	}
 	return idx, len(acts), nil
 }
 
 // pass finds every overlap among acts (the rule of overlaps.go with the
 // default parameters) and accumulates the index.
-func (idx *overlapIndex) pass(acts []ovAct, locs []ovLoc, d float64) {
+func (idx *overlapIndex) pass(ctx context.Context, acts []ovAct, locs []ovLoc, o passOpts) error {
+	d := o.d
 	chord := 2 * math.Sin(d/sphereRadius/2) // of the distance, on the unit sphere
 	cellOf := func(l *ovLoc) [3]int32 {
 		return [3]int32{int32(math.Floor(l.x / chord)), int32(math.Floor(l.y / chord)), int32(math.Floor(l.z / chord))}
@@ -290,13 +334,16 @@ func (idx *overlapIndex) pass(acts []ovAct, locs []ovLoc, d float64) {
 		stamp[i] = -1
 	}
 	var touched []int32
-	top := &pairHeap{}
+	top := &pairHeap{keep: o.keep}
 	for ai := range acts {
+		if ai%1024 == 0 && ctx.Err() != nil {
+			return ctx.Err() // the request gave up
+		}
 		a := &acts[ai]
 		touched = touched[:0]
 		offer := func(bi int32, tier int8, dist float64, samePlace bool, la, lb int32) {
 			b := &acts[bi]
-			if b.lead == a.lead || a.themes&b.themes == 0 || a.lo >= b.hi || b.lo >= a.hi {
+			if tier > o.maxTier || b.lead == a.lead || o.org != 0 && a.lead != o.org && b.lead != o.org || a.themes&b.themes == 0 || a.lo >= b.hi || b.lo >= a.hi {
 				return
 			}
 			if stamp[bi] != int32(ai) {
@@ -365,10 +412,13 @@ func (idx *overlapIndex) pass(acts []ovAct, locs []ovLoc, d float64) {
 				themes: a.themes & b.themes, lo: max(a.lo, b.lo), hi: min(a.hi, b.hi)}
 			p.active = a.active && b.active && a.lo <= idx.day && idx.day < a.hi && b.lo <= idx.day && idx.day < b.hi
 			p.score = overlapScore(p, a, b, d)
-			idx.add(p, a.lead, b.lead, top)
+			if p.score >= o.minScore {
+				idx.add(p, a.lead, b.lead, top)
+			}
 		}
 	}
 	idx.top = top.sorted()
+	return nil
 }
 
 // arcDistance is the great-circle distance in metres.
@@ -435,8 +485,11 @@ func (idx *overlapIndex) add(p ovPair, leadA, leadB int64, top *pairHeap) {
 	top.offer(p)
 }
 
-// pairHeap keeps the overlapIndexTop best pairs (score, then a, b).
-type pairHeap struct{ ps []ovPair }
+// pairHeap keeps the keep best pairs (score, then a, b).
+type pairHeap struct {
+	ps   []ovPair
+	keep int
+}
 
 // worse orders the heap: the root is the worst kept pair.
 func worse(x, y ovPair) bool {
@@ -450,7 +503,10 @@ func worse(x, y ovPair) bool {
 }
 
 func (h *pairHeap) offer(p ovPair) {
-	if len(h.ps) < overlapIndexTop {
+	if h.keep <= 0 {
+		return
+	}
+	if len(h.ps) < h.keep {
 		h.ps = append(h.ps, p)
 		for i := len(h.ps) - 1; i > 0; {
 			up := (i - 1) / 2
@@ -495,11 +551,7 @@ func (idx *overlapIndex) serves(v geo.Viewer, oq geo.OverlapQuery, version int64
 		oq.Distance() != geo.DefaultOverlapDistanceKm || oq.Tier() != geo.TierSameCountry || oq.IncludeCompleted {
 		return false
 	}
-	day := dayNumber(time.Now().UTC().Truncate(24 * time.Hour))
-	if !oq.AsOf.IsZero() {
-		day = dayNumber(oq.AsOf)
-	}
-	return day == idx.day
+	return asOfDay(oq) == idx.day
 }
 
 // matched is the number of pairs scoring at least min.
@@ -509,6 +561,37 @@ func (idx *overlapIndex) matched(min float64) int64 {
 		n += idx.hist[max(i, 0)]
 	}
 	return n
+}
+
+// matrixCells lists the pass's cells as the SQL orders them: most
+// overlaps first, then by the pair of leads; themes most frequent first,
+// then by code.
+func (idx *overlapIndex) matrixCells() []geo.MatrixCell {
+	cells := make([]geo.MatrixCell, 0, len(idx.cells))
+	for k, c := range idx.cells {
+		cell := geo.MatrixCell{A: k[0], B: k[1], Overlaps: c.n, BestScore: c.best}
+		for i, n := range c.themes {
+			if n > 0 {
+				cell.Themes = append(cell.Themes, geo.ThemeCount{Code: idx.codes[i], Count: n})
+			}
+		}
+		slices.SortFunc(cell.Themes, func(x, y geo.ThemeCount) int {
+			return cmp.Or(cmp.Compare(y.Count, x.Count), cmp.Compare(x.Code, y.Code))
+		})
+		cells = append(cells, cell)
+	}
+	slices.SortFunc(cells, func(x, y geo.MatrixCell) int {
+		return cmp.Or(cmp.Compare(y.Overlaps, x.Overlaps), cmp.Compare(x.A, y.A), cmp.Compare(x.B, y.B))
+	})
+	return cells
+}
+
+// asOfDay is the day a query's "both active" refers to.
+func asOfDay(oq geo.OverlapQuery) int32 {
+	if oq.AsOf.IsZero() {
+		return dayNumber(time.Now().UTC().Truncate(24 * time.Hour))
+	}
+	return dayNumber(oq.AsOf)
 }
 
 // themeCodes lists the codes of a theme mask, in code order.

@@ -177,9 +177,28 @@ func (s *Store) Overlaps(ctx context.Context, v geo.Viewer, oq geo.OverlapQuery)
 	if err := oq.Validate(); err != nil {
 		return out, err
 	}
+	if s.overlapIdx.sqlOnly() {
+		return s.overlapsSQL(ctx, v, oq)
+	}
 	if p, ok, err := s.overlapsFromIndex(ctx, v, oq); ok || err != nil {
 		return p, err
 	}
+	limit := oq.Page.Limit
+	if limit <= 0 {
+		limit = 10
+	}
+	idx, _, err := s.overlapPass(ctx, v, oq, passOpts{day: asOfDay(oq), keep: oq.Page.Offset + limit, minScore: oq.MinScore})
+	if err != nil {
+		return out, fmt.Errorf("postgis: overlaps: %w", translate(err))
+	}
+	page := idx.top[min(oq.Page.Offset, len(idx.top)):min(oq.Page.Offset+limit, len(idx.top))]
+	return s.describeOverlaps(ctx, idx, page, idx.total)
+}
+
+// overlapsSQL answers with the SQL statement of the rule, the reference
+// the Go pass (overlap_index.go) is tested against.
+func (s *Store) overlapsSQL(ctx context.Context, v geo.Viewer, oq geo.OverlapQuery) (geo.OverlapPage, error) {
+	out := geo.OverlapPage{Overlaps: []geo.Overlap{}}
 	var q query
 	pairs, err := overlapPairs(&q, v, oq)
 	if err != nil {
@@ -198,7 +217,7 @@ func (s *Store) Overlaps(ctx context.Context, v geo.Viewer, oq geo.OverlapQuery)
 		// Past the end: count apart.
 		first := oq
 		first.Page.Offset, first.Page.Limit = 0, 1
-		p, err := s.Overlaps(ctx, v, first)
+		p, err := s.overlapsSQL(ctx, v, first)
 		out.NumberMatched = p.NumberMatched
 		return out, err
 	}
@@ -254,10 +273,16 @@ func (s *Store) overlapsFromIndex(ctx context.Context, v geo.Viewer, oq geo.Over
 	if oq.Page.Offset+limit > n && int64(n) != matched {
 		return out, false, nil // beyond the kept pairs
 	}
-	out.NumberMatched = matched
 	page := idx.top[min(oq.Page.Offset, n):min(oq.Page.Offset+limit, n)]
+	p, err := s.describeOverlaps(ctx, idx, page, matched)
+	return p, err == nil, err
+}
+
+// describeOverlaps turns pairs of a pass into the page's overlaps.
+func (s *Store) describeOverlaps(ctx context.Context, idx *overlapIndex, page []ovPair, matched int64) (geo.OverlapPage, error) {
+	out := geo.OverlapPage{Overlaps: []geo.Overlap{}, NumberMatched: matched}
 	if len(page) == 0 {
-		return out, true, nil
+		return out, nil
 	}
 	var (
 		as, bs, las, lbs []int64
@@ -284,11 +309,11 @@ func (s *Store) overlapsFromIndex(ctx context.Context, v geo.Viewer, oq geo.Over
 		los, his = append(los, lo), append(his, hi)
 	}
 	args := []any{as, bs, tiers, dists, same, themes, los, his, active, scores, matched, las, lbs}
-	err = s.queryNoJIT(ctx, overlapIndexPageSQL, args, func(rows pgx.Rows) error { return scanOverlap(rows, &out) })
+	err := s.queryNoJIT(ctx, overlapIndexPageSQL, args, func(rows pgx.Rows) error { return scanOverlap(rows, &out) })
 	if err != nil {
-		return out, false, fmt.Errorf("postgis: overlaps: %w", translate(err))
+		return out, fmt.Errorf("postgis: overlaps: %w", translate(err))
 	}
-	return out, true, nil
+	return out, nil
 }
 
 // queryNoJIT runs a read-only query with PostgreSQL's JIT off, calling

@@ -1,10 +1,8 @@
 package postgis
 
 import (
-	"cmp"
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -46,33 +44,29 @@ func (s *Store) OverlapMatrix(ctx context.Context, v geo.Viewer, oq geo.OverlapQ
 			}
 		}
 	}
-	if idx := s.overlapIdx.get(); idx != nil && oq.MinScore == 0 && oq.Organisation == 0 {
-		version, err := s.DataVersion(ctx)
-		if err != nil {
-			return out, err
-		}
-		if idx.serves(v, oq, version) {
-			var cells []geo.MatrixCell
-			for k, c := range idx.cells {
-				cell := geo.MatrixCell{A: k[0], B: k[1], Overlaps: c.n, BestScore: c.best}
-				for i, n := range c.themes {
-					if n > 0 {
-						cell.Themes = append(cell.Themes, geo.ThemeCount{Code: idx.codes[i], Count: n})
-					}
-				}
-				slices.SortFunc(cell.Themes, func(x, y geo.ThemeCount) int {
-					return cmp.Or(cmp.Compare(y.Count, x.Count), cmp.Compare(x.Code, y.Code))
-				})
-				cells = append(cells, cell)
+	if !s.overlapIdx.sqlOnly() {
+		idx := s.overlapIdx.get()
+		if idx != nil && oq.MinScore == 0 && oq.Organisation == 0 {
+			version, err := s.DataVersion(ctx)
+			if err != nil {
+				return out, err
 			}
-			slices.SortFunc(cells, func(x, y geo.MatrixCell) int {
-				return cmp.Or(cmp.Compare(y.Overlaps, x.Overlaps), cmp.Compare(x.A, y.A), cmp.Compare(x.B, y.B))
-			})
-			for _, c := range cells {
-				addCell(c)
+			if !idx.serves(v, oq, version) {
+				idx = nil
 			}
-			return s.matrixOrganisations(ctx, out, ids)
+		} else {
+			idx = nil
 		}
+		if idx == nil {
+			var err error
+			if idx, _, err = s.overlapPass(ctx, v, oq, passOpts{day: asOfDay(oq), minScore: oq.MinScore}); err != nil {
+				return out, fmt.Errorf("postgis: overlap matrix: %w", translate(err))
+			}
+		}
+		for _, c := range idx.matrixCells() {
+			addCell(c)
+		}
+		return s.matrixOrganisations(ctx, out, ids)
 	}
 	var q query
 	pairs, err := overlapPairs(&q, v, oq)

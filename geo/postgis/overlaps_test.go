@@ -544,7 +544,7 @@ func compareOverlapPaths(t *testing.T, dbURL string) {
 	t.Helper()
 	ctx := context.Background()
 	withIndex, withSQL := open(t, dbURL), open(t, dbURL)
-	withSQL.DisableOverlapIndex()
+	withSQL.UseOverlapSQL()
 	r, err := withIndex.RefreshOverlapIndex(ctx)
 	if err != nil || !r.Built {
 		t.Fatalf("index: %+v, %v", r, err)
@@ -599,6 +599,77 @@ func compareOverlapPaths(t *testing.T, dbURL string) {
 // The overlap index answers as the SQL does, on the demo data.
 func TestOverlapIndexMatchesSQL(t *testing.T) {
 	compareOverlapPaths(t, pgtest.New(t, pgtest.Demo))
+}
+
+// The Go pass answers every kind of query as the SQL statement of the rule
+// does: filters, distances, tiers, statuses, an organisation, a day, a
+// minimum score, pages, and the matrix.
+func TestOverlapPassMatchesSQL(t *testing.T) {
+	ctx := context.Background()
+	dbURL := pgtest.New(t, pgtest.Demo)
+	withPass, withSQL := open(t, dbURL), open(t, dbURL)
+	withSQL.UseOverlapSQL()
+	var org int64
+	if err := connect(t, dbURL).QueryRow(ctx, `SELECT organisation_id FROM activity_organisations WHERE role = 'lead'
+		GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1`).Scan(&org); err != nil {
+		t.Fatal(err)
+	}
+	all := geo.Page{Limit: 10000}
+	for _, q := range []geo.OverlapQuery{
+		{Page: all},
+		{DistanceKm: 5, Page: all},
+		{DistanceKm: 100, Page: all},
+		{MaxTier: geo.TierNear, Page: all},
+		{MaxTier: geo.TierInCountry, Page: all},
+		{IncludeCompleted: true, Page: all},
+		{Organisation: org, Page: all},
+		{AsOf: demo.ReferenceDate(), Page: all},
+		{MinScore: 70, Page: all},
+		{Filter: geo.ActivityFilter{Themes: []string{"resilience", "gender"}}, Page: all},
+		{Filter: geo.ActivityFilter{Countries: []string{"KE", "IN", "BR"}}, Page: all},
+		{Filter: geo.ActivityFilter{Regions: []string{"002"}}, MinScore: 50, Page: all},
+		{Filter: geo.ActivityFilter{BBox: &geo.BBox{MinLon: 60, MinLat: -10, MaxLon: 130, MaxLat: 40}}, Page: all},
+		{Filter: geo.ActivityFilter{Datetime: &geo.Interval{Start: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}}, IncludeCompleted: true, Page: all},
+		{Page: geo.Page{Limit: 9, Offset: 31}},
+		{Page: geo.Page{Limit: 10, Offset: 100000}},
+	} {
+		pp, err := withPass.Overlaps(ctx, anonymous, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ps, err := withSQL.Overlaps(ctx, anonymous, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pp.NumberMatched != ps.NumberMatched || len(pp.Overlaps) != len(ps.Overlaps) {
+			t.Fatalf("%+v: pass %d/%d, SQL %d/%d", q, len(pp.Overlaps), pp.NumberMatched, len(ps.Overlaps), ps.NumberMatched)
+		}
+		for i := range pp.Overlaps {
+			x, y := pp.Overlaps[i], ps.Overlaps[i]
+			if x.A.ID != y.A.ID || x.B.ID != y.B.ID || x.Tier != y.Tier || math.Abs(x.DistanceKm-y.DistanceKm) > 1e-6 ||
+				x.Score != y.Score || !slices.Equal(x.Themes, y.Themes) || !x.From.Equal(y.From) || !x.To.Equal(y.To) ||
+				x.ActiveNow != y.ActiveNow || (x.Tier == geo.TierNear && x.SamePlace != y.SamePlace) {
+				t.Fatalf("%+v, overlap %d:\npass %+v\nSQL  %+v", q, i, x, y)
+			}
+		}
+		q.Page = geo.Page{}
+		mp, err := withPass.OverlapMatrix(ctx, anonymous, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ms, err := withSQL.OverlapMatrix(ctx, anonymous, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if mp.Overlaps != ms.Overlaps || len(mp.Cells) != len(ms.Cells) {
+			t.Fatalf("%+v: matrix pass %d in %d cells, SQL %d in %d", q, mp.Overlaps, len(mp.Cells), ms.Overlaps, len(ms.Cells))
+		}
+		for i := range mp.Cells {
+			if x, y := mp.Cells[i], ms.Cells[i]; x.A != y.A || x.B != y.B || x.Overlaps != y.Overlaps || x.BestScore != y.BestScore || !slices.Equal(x.Themes, y.Themes) {
+				t.Fatalf("%+v: matrix cell %d: pass %+v, SQL %+v", q, i, x, y)
+			}
+		}
+	}
 }
 
 // After a change the overlap index goes unused until rebuilt, so a pair
