@@ -18,20 +18,20 @@ import (
 	"github.com/commonground/commonground/geo"
 )
 
-// The overlap index answers the requests everyone makes first, the public
-// unfiltered /overlaps pages and /overlaps/matrix with the default
-// parameters, without running the self-join per request: at 100k
-// activities that join takes minutes, because every pair of activities in
-// a city is a candidate. Once per data version and day (the score's "both
-// active" depends on the day), Watch loads the public activities taking
-// part and finds every overlapping pair in one streaming pass in Go,
-// keeping the best overlapIndexTop pairs, a histogram of scores (for
-// numberMatched at any min_score) and the counts per pair of leads (the
-// matrix); the pairs themselves are not kept. Requests with anything else
-// (a filter, another distance or tier, completed activities, another day,
-// a viewer other than the public, a page beyond the kept pairs) run the
-// SQL of overlaps.go, whose rule this pass restates; a test holds the two
-// to the same answers.
+// The overlap pass finds the overlaps among a set of activities in Go:
+// one SQL query loads the activities a request's viewer may see and its
+// filter selects, from one snapshot, and the pass pairs them (a grid on
+// the unit sphere for the distance, groups by place and country, theme
+// bitmasks), accumulating the best pairs, a histogram of scores and the
+// counts per pair of leads; the pairs themselves are not kept. It restates
+// the rule of overlapPairsSQL (overlaps.go), to which tests hold it.
+//
+// The overlap index is that pass over the public activities with the
+// default parameters, run by Watch once per data version and day (the
+// score's "both active" depends on the day), so the requests everyone
+// makes first, the unfiltered /overlaps pages and /overlaps/matrix, cost a
+// lookup: at 100k activities their pass takes a second, at 1M over a
+// minute. It keeps the best overlapIndexTop pairs.
 const overlapIndexTop = 10000
 
 // Days are counted from 1950-01-01, the earliest date the schema allows;
