@@ -98,6 +98,9 @@ type overlapIndex struct {
 	cells   map[[2]int64]*ovCell
 	total   int64
 	built   time.Duration
+	// hotspots of the index's activities with two or more members (the
+	// public, unfiltered /overlaps/hotspots).
+	hotspots []hsFound
 }
 
 // overlapIndexHolder keeps the current index for concurrent readers.
@@ -282,7 +285,13 @@ func (s *Store) overlapPass(ctx context.Context, v geo.Viewer, oq geo.OverlapQue
 			acts[i].locs = append(acts[i].locs, int32(len(locs)))
 			locs = append(locs, l)
 		}
-		return rows.Err()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if o.background { // the index also keeps the public hotspots
+			idx.hotspots, err = s.findHotspots(ctx, txQuerier{tx}, v, oq.Filter, oq.IncludeCompleted, 2)
+		}
+		return err
 	})
 	if err != nil {
 		return nil, 0, err

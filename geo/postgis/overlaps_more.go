@@ -159,11 +159,16 @@ CROSS JOIN LATERAL (
 ORDER BY b.members DESC, b.place_id, b.theme_code`
 
 // Hotspots returns one page of the places where hq's minimum of members
-// or more work on one theme at the same time, most members first.
+// or more work on one theme at the same time, most members first. It runs
+// hotspotsPass; hotspotsSQL, the same as one SQL statement, is the
+// reference the pass is tested against.
 func (s *Store) Hotspots(ctx context.Context, v geo.Viewer, hq geo.HotspotQuery) (geo.HotspotPage, error) {
 	out := geo.HotspotPage{Hotspots: []geo.Hotspot{}}
 	if err := hq.Validate(); err != nil {
 		return out, err
+	}
+	if !s.overlapIdx.sqlOnly() {
+		return s.hotspotsPass(ctx, v, hq)
 	}
 	var q query
 	if err := q.activities(v, hq.Filter); err != nil {

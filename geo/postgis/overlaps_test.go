@@ -594,6 +594,25 @@ func compareOverlapPaths(t *testing.T, dbURL string) {
 			t.Fatalf("matrix cell %d: index %+v, SQL %+v", i, x, y)
 		}
 	}
+	for _, q := range []geo.HotspotQuery{{Page: geo.Page{Limit: 10000}}, {MinMembers: 2, Page: geo.Page{Limit: 10000}}, {MinMembers: 2, Page: geo.Page{Limit: 3, Offset: 4}}} {
+		hi, err := withIndex.Hotspots(ctx, anonymous, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hs, err := withSQL.Hotspots(ctx, anonymous, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if hi.NumberMatched != hs.NumberMatched || len(hi.Hotspots) != len(hs.Hotspots) {
+			t.Fatalf("hotspots %+v: index %d/%d, SQL %d/%d", q, len(hi.Hotspots), hi.NumberMatched, len(hs.Hotspots), hs.NumberMatched)
+		}
+		for i := range hi.Hotspots {
+			x, y := hi.Hotspots[i], hs.Hotspots[i]
+			if x.PlaceID != y.PlaceID || x.Theme != y.Theme || !x.Day.Equal(y.Day) || !slices.Equal(x.Members, y.Members) || !slices.Equal(x.Activities, y.Activities) {
+				t.Fatalf("hotspots %+v, %d: index %+v, SQL %+v", q, i, x, y)
+			}
+		}
+	}
 }
 
 // The overlap index answers as the SQL does, on the demo data.
@@ -719,5 +738,41 @@ func TestOverlapIndexFollowsChanges(t *testing.T) {
 	check("after the rebuild")
 	if r, err := s.RefreshOverlapIndex(ctx); err != nil || r.Built {
 		t.Errorf("second rebuild: %+v, %v", r, err)
+	}
+}
+
+// The hotspot pass answers as the SQL statement does.
+func TestHotspotPassMatchesSQL(t *testing.T) {
+	ctx := context.Background()
+	dbURL := pgtest.New(t, pgtest.Demo)
+	withPass, withSQL := open(t, dbURL), open(t, dbURL)
+	withSQL.UseOverlapSQL()
+	all := geo.Page{Limit: 10000}
+	for _, q := range []geo.HotspotQuery{
+		{Page: all},
+		{MinMembers: 2, Page: all},
+		{MinMembers: 2, IncludeCompleted: true, Page: all},
+		{MinMembers: 2, Filter: geo.ActivityFilter{Themes: []string{"resilience", "informal_settlements"}}, Page: all},
+		{MinMembers: 2, Filter: geo.ActivityFilter{Regions: []string{"002"}}, Page: all},
+		{MinMembers: 2, Page: geo.Page{Limit: 5, Offset: 7}},
+	} {
+		hp, err := withPass.Hotspots(ctx, anonymous, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hs, err := withSQL.Hotspots(ctx, anonymous, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if hp.NumberMatched != hs.NumberMatched || len(hp.Hotspots) != len(hs.Hotspots) || hs.NumberMatched == 0 {
+			t.Fatalf("%+v: pass %d/%d, SQL %d/%d", q, len(hp.Hotspots), hp.NumberMatched, len(hs.Hotspots), hs.NumberMatched)
+		}
+		for i := range hp.Hotspots {
+			x, y := hp.Hotspots[i], hs.Hotspots[i]
+			if x.PlaceID != y.PlaceID || x.Place != y.Place || x.Theme != y.Theme || x.ThemeName != y.ThemeName || !x.Day.Equal(y.Day) ||
+				!slices.Equal(x.Members, y.Members) || !slices.Equal(x.Activities, y.Activities) || !x.Point.Equal(y.Point) {
+				t.Fatalf("%+v, hotspot %d:\npass %+v\nSQL  %+v", q, i, x, y)
+			}
+		}
 	}
 }
