@@ -3,8 +3,9 @@
 //
 //   COMMONGROUND_URL=http://127.0.0.1:8080 npm run test:e2e
 //
-// The server must answer the page at / and the countries at
-// /collections/countries/items. A screenshot is left in e2e/artifacts/map.png.
+// The server must answer the page at /, its style at /style.json and the
+// TileJSON and vector tiles the style names. A screenshot is left in
+// e2e/artifacts/map.png.
 import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -143,9 +144,9 @@ describe('map page', () => {
     expect(trouble).toEqual({ pageErrors: [], consoleErrors: [], failedRequests: [], outsideRequests: [] });
   });
 
-  it('says so on the page when the countries request fails', async () => {
+  it('says so on the page when the map data cannot be loaded', async () => {
     context = await browser.newContext({ viewport: VIEWPORT });
-    await context.route('**/collections/countries/items**', (route) =>
+    await context.route('**/tiles/*.json**', (route) =>
       route.fulfill({
         status: 503,
         contentType: 'application/problem+json',

@@ -10,8 +10,17 @@ import {
 // The worker bundle as a hashed same-origin asset (maplibre-gl 6 runs it as a module worker).
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 
-import { buildStyle, COUNTRIES_FILL_LAYER, COUNTRIES_SOURCE } from './style.ts';
 import { INITIAL_CENTER, initialZoom } from './view.ts';
+
+/**
+ * The server's default style (GET /style.json): a background, the country
+ * choropleth, server-side clusters and the activities, all from
+ * CommonGround's own vector tiles (one source, SOURCE). It has no glyphs,
+ * sprite or symbol layers, so the page needs no font or tile host.
+ */
+const STYLE_URL = '/style.json';
+const SOURCE = 'commonground';
+const COUNTRIES_FILL_LAYER = 'countries-fill';
 
 declare global {
   interface Window {
@@ -72,7 +81,7 @@ function start(): void {
   try {
     map = new MapLibreMap({
       container,
-      style: buildStyle(),
+      style: STYLE_URL,
       center: INITIAL_CENTER,
       zoom: initialZoom(container.clientWidth),
       attributionControl: { compact: false },
@@ -89,17 +98,12 @@ function start(): void {
 
   map.on('error', (e) => {
     console.error(e.error);
-    if ((e as { sourceId?: string }).sourceId === COUNTRIES_SOURCE) {
-      const status = httpStatus(e.error);
-      showError(
-        `Could not load the country boundaries${status ? ` (HTTP ${status})` : ''}. Try reloading the page.`,
-      );
-    } else {
-      setMapState('error');
-    }
+    const status = httpStatus(e.error);
+    const what = (e as { sourceId?: string }).sourceId === SOURCE ? 'the map data' : 'the map style';
+    showError(`Could not load ${what}${status ? ` (HTTP ${status})` : ''}. Try reloading the page.`);
   });
   map.on('idle', () => {
-    if (document.body.dataset.mapState === 'loading' && map.isSourceLoaded(COUNTRIES_SOURCE)) {
+    if (document.body.dataset.mapState === 'loading' && map.getSource(SOURCE) && map.isSourceLoaded(SOURCE)) {
       setMapState('idle');
     }
   });
