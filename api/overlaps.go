@@ -32,13 +32,7 @@ func (p *params) overlapQuery() geo.OverlapQuery {
 		}
 		q.MaxTier = t
 	}
-	if v := p.one("include_completed"); v != "" {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			p.bad("include_completed", "must be true or false")
-		}
-		q.IncludeCompleted = b
-	}
+	q.IncludeCompleted = p.boolean("include_completed")
 	if v := p.one("as_of"); v != "" {
 		d, err := time.Parse("2006-01-02", v)
 		if err != nil || d.Year() < 1950 || d.Year() > 2100 {
@@ -59,17 +53,7 @@ func (s *server) overlaps(c *gin.Context) error {
 		return err
 	}
 	q := p.overlapQuery()
-	fm := p.one("f")
-	switch fm {
-	case "":
-		fm = "json"
-		if c.NegotiateFormat(gin.MIMEJSON, mediaGeoJSON) == mediaGeoJSON {
-			fm = "geojson"
-		}
-	case "json", "geojson":
-	default:
-		p.bad("f", "must be json or geojson")
-	}
+	geojson := p.geoJSON(c)
 	if err := p.err(); err != nil {
 		return err
 	}
@@ -91,29 +75,54 @@ func (s *server) overlaps(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	items := make([]map[string]any, len(page.Overlaps))
+	for i, o := range page.Overlaps {
+		items[i] = s.overlapJSON(c, o, geojson)
+	}
+	return writeList(c, p, q.Page, page.NumberMatched, "overlaps", items, geojson, func(i int) (string, map[string]any) {
+		o := page.Overlaps[i]
+		return strconv.FormatInt(o.A.ID, 10) + "-" + strconv.FormatInt(o.B.ID, 10), overlapGeometry(o)
+	})
+}
+
+// geoJSON reads f (json or geojson; without it, Accept), for the overlap
+// endpoints whose JSON is not GeoJSON.
+func (p *params) geoJSON(c *gin.Context) bool {
+	switch f := p.one("f"); f {
+	case "":
+		return c.NegotiateFormat(gin.MIMEJSON, mediaGeoJSON) == mediaGeoJSON
+	case "json", "geojson":
+		return f == "geojson"
+	default:
+		p.bad("f", "must be json or geojson")
+		return false
+	}
+}
+
+// writeList writes one page of items under key with numberMatched,
+// numberReturned and page links, or, for GeoJSON, as a FeatureCollection
+// whose feature i has the id and geometry feature gives.
+func writeList(c *gin.Context, p *params, pg geo.Page, matched int64, key string, items []map[string]any,
+	geojson bool, feature func(i int) (string, map[string]any)) error {
 	media := mediaJSON
-	if fm == "geojson" {
+	if geojson {
 		media = mediaGeoJSON
 	}
-	links := pageLinks(c, p.q, q.Page, len(page.Overlaps), page.NumberMatched)
+	links := pageLinks(c, p.q, pg, len(items), matched)
 	for i := range links {
 		links[i].Type = media
 	}
-	items := make([]map[string]any, len(page.Overlaps))
-	for i, o := range page.Overlaps {
-		items[i] = s.overlapJSON(c, o, fm == "geojson")
+	if !geojson {
+		return writeJSON(c, mediaJSON, map[string]any{"numberMatched": matched, "numberReturned": len(items),
+			"links": links, key: items})
 	}
-	if fm == "geojson" {
-		features := make([]map[string]any, len(page.Overlaps))
-		for i, o := range page.Overlaps {
-			features[i] = map[string]any{"type": "Feature", "id": strconv.FormatInt(o.A.ID, 10) + "-" + strconv.FormatInt(o.B.ID, 10),
-				"geometry": overlapGeometry(o), "properties": items[i]}
-		}
-		return writeJSON(c, mediaGeoJSON, map[string]any{"type": "FeatureCollection", "numberMatched": page.NumberMatched,
-			"numberReturned": len(features), "timeStamp": nowRFC3339(), "links": links, "features": features})
+	features := make([]map[string]any, len(items))
+	for i := range items {
+		id, geometry := feature(i)
+		features[i] = map[string]any{"type": "Feature", "id": id, "geometry": geometry, "properties": items[i]}
 	}
-	return writeJSON(c, mediaJSON, map[string]any{"numberMatched": page.NumberMatched, "numberReturned": len(items),
-		"links": links, "overlaps": items})
+	return writeJSON(c, mediaGeoJSON, map[string]any{"type": "FeatureCollection", "numberMatched": matched,
+		"numberReturned": len(features), "timeStamp": nowRFC3339(), "links": links, "features": features})
 }
 
 // overlapGeometry is the line between the two locations, or the point
@@ -212,24 +221,8 @@ func (s *server) hotspots(c *gin.Context) error {
 		}
 		q.MinMembers = n
 	}
-	if v := p.one("include_completed"); v != "" {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			p.bad("include_completed", "must be true or false")
-		}
-		q.IncludeCompleted = b
-	}
-	fm := p.one("f")
-	switch fm {
-	case "":
-		fm = "json"
-		if c.NegotiateFormat(gin.MIMEJSON, mediaGeoJSON) == mediaGeoJSON {
-			fm = "geojson"
-		}
-	case "json", "geojson":
-	default:
-		p.bad("f", "must be json or geojson")
-	}
+	q.IncludeCompleted = p.boolean("include_completed")
+	geojson := p.geoJSON(c)
 	if err := p.err(); err != nil {
 		return err
 	}
@@ -239,14 +232,6 @@ func (s *server) hotspots(c *gin.Context) error {
 	page, err := s.store.Hotspots(c.Request.Context(), viewerOf(c), q)
 	if err != nil {
 		return err
-	}
-	media := mediaJSON
-	if fm == "geojson" {
-		media = mediaGeoJSON
-	}
-	links := pageLinks(c, p.q, q.Page, len(page.Hotspots), page.NumberMatched)
-	for i := range links {
-		links[i].Type = media
 	}
 	items := make([]map[string]any, len(page.Hotspots))
 	for i, h := range page.Hotspots {
@@ -261,19 +246,13 @@ func (s *server) hotspots(c *gin.Context) error {
 		}
 		items[i] = map[string]any{"place_id": h.PlaceID, "place": h.Place, "country": h.CountryCode, "theme": h.Theme,
 			"theme_name": h.ThemeName, "day": dateOrNull(h.Day), "member_count": len(h.Members), "members": members, "activities": acts}
-		if fm == "json" {
+		if !geojson {
 			items[i]["point"] = []float64{h.Point[0], h.Point[1]}
 		}
 	}
-	if fm == "geojson" {
-		features := make([]map[string]any, len(items))
-		for i, h := range page.Hotspots {
-			features[i] = map[string]any{"type": "Feature", "id": strconv.FormatInt(h.PlaceID, 10) + "-" + h.Theme,
-				"geometry": map[string]any{"type": "Point", "coordinates": []float64{h.Point[0], h.Point[1]}}, "properties": items[i]}
-		}
-		return writeJSON(c, mediaGeoJSON, map[string]any{"type": "FeatureCollection", "numberMatched": page.NumberMatched,
-			"numberReturned": len(features), "timeStamp": nowRFC3339(), "links": links, "features": features})
-	}
-	return writeJSON(c, mediaJSON, map[string]any{"numberMatched": page.NumberMatched, "numberReturned": len(items),
-		"links": links, "hotspots": items})
+	return writeList(c, p, q.Page, page.NumberMatched, "hotspots", items, geojson, func(i int) (string, map[string]any) {
+		h := page.Hotspots[i]
+		return strconv.FormatInt(h.PlaceID, 10) + "-" + h.Theme,
+			map[string]any{"type": "Point", "coordinates": []float64{h.Point[0], h.Point[1]}}
+	})
 }

@@ -128,4 +128,17 @@ func (p *params) number(name string) *float64 {
 	return &f // the range is geo.ActivityFilter.Validate's to check
 }
 
+// boolean returns a true/false parameter (false when absent).
+func (p *params) boolean(name string) bool {
+	v := p.one(name)
+	if v == "" {
+		return false
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		p.bad(name, "must be true or false")
+	}
+	return b
+}
+
 var propertyName = regexp.MustCompile(`^[a-z_]{1,40}$`)

@@ -104,6 +104,17 @@ func (q *query) activities(v geo.Viewer, f geo.ActivityFilter) error {
 	return nil
 }
 
+// takingPart keeps the activities that take part in overlaps and hotspots
+// (aliased a): planned and active ones, and finalising and closed ones
+// when asked.
+func (q *query) takingPart(includeCompleted bool) {
+	statuses := []string{string(geo.StatusPipeline), string(geo.StatusImplementation)}
+	if includeCompleted {
+		statuses = append(statuses, string(geo.StatusFinalisation), string(geo.StatusClosed))
+	}
+	q.and(`a.status = ANY(` + q.arg(statuses) + `)`)
+}
+
 // budget compares budgets in the stated currency; other currencies are
 // converted at the indicative exchange_rates (same currency: exact).
 func (q *query) budget(f geo.ActivityFilter) {

@@ -54,10 +54,12 @@ type hsFound struct {
 func (s *Store) hotspotsPass(ctx context.Context, v geo.Viewer, hq geo.HotspotQuery) (geo.HotspotPage, error) {
 	out := geo.HotspotPage{Hotspots: []geo.Hotspot{}}
 	var found []hsFound
-	if idx := s.overlapIdx.get(); idx != nil && v.Kind == geo.Anonymous && hq.Filter.Empty() && !hq.IncludeCompleted {
-		if version, err := s.DataVersion(ctx); err != nil {
+	if v.Kind == geo.Anonymous && hq.Filter.Empty() && !hq.IncludeCompleted {
+		idx, err := s.currentOverlapIndex(ctx)
+		if err != nil {
 			return out, err
-		} else if version == idx.version {
+		}
+		if idx != nil {
 			found = idx.hotspots
 		}
 	}
@@ -70,10 +72,7 @@ func (s *Store) hotspotsPass(ctx context.Context, v geo.Viewer, hq geo.HotspotQu
 	n := sort.Search(len(found), func(i int) bool { return found[i].members < hq.Members() })
 	found = found[:n]
 	out.NumberMatched = int64(len(found))
-	limit := hq.Page.Limit
-	if limit <= 0 {
-		limit = 10
-	}
+	limit := pageLimit(hq.Page)
 	page := found[min(hq.Page.Offset, len(found)):min(hq.Page.Offset+limit, len(found))]
 	return s.describeHotspots(ctx, page, out)
 }
@@ -114,11 +113,7 @@ func (s *Store) findHotspots(ctx context.Context, db rowQuerier, v geo.Viewer, f
 	if err := q.activities(v, f); err != nil {
 		return nil, err
 	}
-	statuses := []string{string(geo.StatusPipeline), string(geo.StatusImplementation)}
-	if includeCompleted {
-		statuses = append(statuses, string(geo.StatusFinalisation), string(geo.StatusClosed))
-	}
-	q.and(`a.status = ANY(` + q.arg(statuses) + `)`)
+	q.takingPart(includeCompleted)
 	type key struct {
 		place int64
 		theme string

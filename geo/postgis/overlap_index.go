@@ -59,15 +59,13 @@ type ovAct struct {
 }
 
 type ovLoc struct {
-	act        int32 // index into acts, which are sorted by id
-	id         int64
-	wide       bool
-	x, y, z    float64 // unit vector
-	place      int64
-	country    string
-	lon, lat   float64
-	cellKey    [3]int32
-	hasCountry bool
+	act     int32 // index into acts, which are sorted by id
+	id      int64
+	wide    bool
+	x, y, z float64 // unit vector
+	place   int64
+	country string
+	cellKey [3]int32
 }
 
 // ovPair is one overlap as the index keeps it.
@@ -221,11 +219,7 @@ func (s *Store) overlapPass(ctx context.Context, v geo.Viewer, oq geo.OverlapQue
 		if err := q.activities(v, oq.Filter); err != nil {
 			return err
 		}
-		statuses := []string{string(geo.StatusPipeline), string(geo.StatusImplementation)}
-		if oq.IncludeCompleted {
-			statuses = append(statuses, string(geo.StatusFinalisation), string(geo.StatusClosed))
-		}
-		q.and(`a.status = ANY(` + q.arg(statuses) + `)`)
+		q.takingPart(oq.IncludeCompleted)
 		rows, err = tx.Query(ctx, `SELECT a.id, lo.organisation_id, a.status = 'implementation', lower(a.period), upper(a.period),
 				coalesce((SELECT array_agg(theme_code) FROM activity_themes WHERE activity_id = a.id), '{}')
 			FROM activities a JOIN activity_organisations lo ON lo.activity_id = a.id AND lo.role = 'lead'
@@ -270,7 +264,8 @@ func (s *Store) overlapPass(ctx context.Context, v geo.Viewer, oq geo.OverlapQue
 		for rows.Next() {
 			var l ovLoc
 			var act int64
-			if err := rows.Scan(&act, &l.id, &l.wide, &l.lon, &l.lat, &l.place, &l.country); err != nil {
+			var lon, lat float64
+			if err := rows.Scan(&act, &l.id, &l.wide, &lon, &lat, &l.place, &l.country); err != nil {
 				rows.Close()
 				return err
 			}
@@ -279,8 +274,7 @@ func (s *Store) overlapPass(ctx context.Context, v geo.Viewer, oq geo.OverlapQue
 				continue // no lead
 			}
 			l.act = i
-			l.hasCountry = l.country != ""
-			φ, λ := l.lat*math.Pi/180, l.lon*math.Pi/180
+			φ, λ := lat*math.Pi/180, lon*math.Pi/180
 			l.x, l.y, l.z = math.Cos(φ)*math.Cos(λ), math.Cos(φ)*math.Sin(λ), math.Sin(φ)
 			acts[i].locs = append(acts[i].locs, int32(len(locs)))
 			locs = append(locs, l)
@@ -317,7 +311,7 @@ func (idx *overlapIndex) pass(ctx context.Context, acts []ovAct, locs []ovLoc, o
 	for i := range locs {
 		l := &locs[i]
 		if l.wide {
-			if l.hasCountry {
+			if l.country != "" {
 				wideBy[l.country] = append(wideBy[l.country], int32(i))
 			}
 			continue
@@ -327,7 +321,7 @@ func (idx *overlapIndex) pass(ctx context.Context, acts []ovAct, locs []ovLoc, o
 		if l.place != 0 {
 			places[l.place] = append(places[l.place], int32(i))
 		}
-		if l.hasCountry {
+		if l.country != "" {
 			pointsBy[l.country] = append(pointsBy[l.country], int32(i))
 		}
 	}
@@ -369,7 +363,7 @@ func (idx *overlapIndex) pass(ctx context.Context, acts []ovAct, locs []ovLoc, o
 		for _, li := range a.locs {
 			la := &locs[li]
 			if la.wide {
-				if !la.hasCountry {
+				if la.country == "" {
 					continue
 				}
 				for _, lj := range pointsBy[la.country] { // a country-wide, b at a place in it
@@ -407,7 +401,7 @@ func (idx *overlapIndex) pass(ctx context.Context, acts []ovAct, locs []ovLoc, o
 					}
 				}
 			}
-			if la.hasCountry {
+			if la.country != "" {
 				for _, lj := range wideBy[la.country] { // a at a place, b country-wide
 					if bi := locs[lj].act; bi > int32(ai) {
 						offer(bi, 2, 0, false, li, lj)
@@ -554,13 +548,27 @@ func (h *pairHeap) sorted() []ovPair {
 	return out
 }
 
-// serves reports whether the index answers a request as the SQL would.
-func (idx *overlapIndex) serves(v geo.Viewer, oq geo.OverlapQuery, version int64) bool {
-	if idx == nil || idx.version != version || v.Kind != geo.Anonymous || !oq.Filter.Empty() ||
-		oq.Distance() != geo.DefaultOverlapDistanceKm || oq.Tier() != geo.TierSameCountry || oq.IncludeCompleted {
-		return false
+// currentOverlapIndex returns the overlap index if it is of the current
+// data version, else nil (also when tests ask for the SQL).
+func (s *Store) currentOverlapIndex(ctx context.Context) (*overlapIndex, error) {
+	idx := s.overlapIdx.get()
+	if idx == nil {
+		return nil, nil
 	}
-	return asOfDay(oq) == idx.day
+	version, err := s.DataVersion(ctx)
+	if err != nil || version != idx.version {
+		return nil, err
+	}
+	return idx, nil
+}
+
+// serves reports whether the index (of the current data version) answers
+// an overlap request as the pass over its activities would: the public,
+// unfiltered, with the default distance, tiers and statuses, on its day.
+func (idx *overlapIndex) serves(v geo.Viewer, oq geo.OverlapQuery) bool {
+	return idx != nil && v.Kind == geo.Anonymous && oq.Filter.Empty() && oq.Organisation == 0 &&
+		oq.Distance() == geo.DefaultOverlapDistanceKm && oq.Tier() == geo.TierSameCountry && !oq.IncludeCompleted &&
+		asOfDay(oq) == idx.day
 }
 
 // matched is the number of pairs scoring at least min.

@@ -143,11 +143,7 @@ func overlapPairs(q *query, v geo.Viewer, oq geo.OverlapQuery) (string, error) {
 	if err := q.activities(v, oq.Filter); err != nil {
 		return "", err
 	}
-	statuses := []string{string(geo.StatusPipeline), string(geo.StatusImplementation)}
-	if oq.IncludeCompleted {
-		statuses = append(statuses, string(geo.StatusFinalisation), string(geo.StatusClosed))
-	}
-	q.and(`a.status = ANY(` + q.arg(statuses) + `)`)
+	q.takingPart(oq.IncludeCompleted)
 	metres := q.arg(oq.Distance()*1000) + "::float8"
 	branches := []string{fmt.Sprintf(nearByDistanceSQL, metres), nearByPlaceSQL}
 	if oq.Tier() >= geo.TierInCountry {
@@ -183,10 +179,7 @@ func (s *Store) Overlaps(ctx context.Context, v geo.Viewer, oq geo.OverlapQuery)
 	if p, ok, err := s.overlapsFromIndex(ctx, v, oq); ok || err != nil {
 		return p, err
 	}
-	limit := oq.Page.Limit
-	if limit <= 0 {
-		limit = 10
-	}
+	limit := pageLimit(oq.Page)
 	idx, _, err := s.overlapPass(ctx, v, oq, passOpts{day: asOfDay(oq), keep: oq.Page.Offset + limit, minScore: oq.MinScore})
 	if err != nil {
 		return out, fmt.Errorf("postgis: overlaps: %w", translate(err))
@@ -204,10 +197,7 @@ func (s *Store) overlapsSQL(ctx context.Context, v geo.Viewer, oq geo.OverlapQue
 	if err != nil {
 		return out, err
 	}
-	limit := oq.Page.Limit
-	if limit <= 0 {
-		limit = 10
-	}
+	limit := pageLimit(oq.Page)
 	sql := pairs + fmt.Sprintf(overlapPageSQL, q.arg(oq.MinScore)+"::float8", q.arg(limit), q.arg(oq.Page.Offset))
 	err = s.queryNoJIT(ctx, sql, q.args, func(rows pgx.Rows) error { return scanOverlap(rows, &out) })
 	if err != nil {
@@ -256,18 +246,11 @@ func scanOverlap(rows pgx.Rows, out *geo.OverlapPage) error {
 // request and the page lies within the pairs it keeps.
 func (s *Store) overlapsFromIndex(ctx context.Context, v geo.Viewer, oq geo.OverlapQuery) (geo.OverlapPage, bool, error) {
 	out := geo.OverlapPage{Overlaps: []geo.Overlap{}}
-	idx := s.overlapIdx.get()
-	if idx == nil || oq.Organisation != 0 {
-		return out, false, nil
-	}
-	version, err := s.DataVersion(ctx)
-	if err != nil || !idx.serves(v, oq, version) {
+	idx, err := s.currentOverlapIndex(ctx)
+	if err != nil || !idx.serves(v, oq) {
 		return out, false, err
 	}
-	limit := oq.Page.Limit
-	if limit <= 0 {
-		limit = 10
-	}
+	limit := pageLimit(oq.Page)
 	n := sort.Search(len(idx.top), func(i int) bool { return idx.top[i].score < oq.MinScore })
 	matched := idx.matched(oq.MinScore)
 	if oq.Page.Offset+limit > n && int64(n) != matched {
@@ -338,6 +321,15 @@ func (s *Store) queryNoJIT(ctx context.Context, sql string, args []any, each fun
 		}
 		return rows.Err()
 	})
+}
+
+// pageLimit is a page's size; the API always sets one, callers in Go may
+// leave it 0 for 10.
+func pageLimit(p geo.Page) int {
+	if p.Limit <= 0 {
+		return 10
+	}
+	return p.Limit
 }
 
 func day(t *time.Time) time.Time {

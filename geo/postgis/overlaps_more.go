@@ -45,20 +45,11 @@ func (s *Store) OverlapMatrix(ctx context.Context, v geo.Viewer, oq geo.OverlapQ
 		}
 	}
 	if !s.overlapIdx.sqlOnly() {
-		idx := s.overlapIdx.get()
-		if idx != nil && oq.MinScore == 0 && oq.Organisation == 0 {
-			version, err := s.DataVersion(ctx)
-			if err != nil {
-				return out, err
-			}
-			if !idx.serves(v, oq, version) {
-				idx = nil
-			}
-		} else {
-			idx = nil
+		idx, err := s.currentOverlapIndex(ctx)
+		if err != nil {
+			return out, err
 		}
-		if idx == nil {
-			var err error
+		if !idx.serves(v, oq) || oq.MinScore != 0 {
 			if idx, _, err = s.overlapPass(ctx, v, oq, passOpts{day: asOfDay(oq), minScore: oq.MinScore}); err != nil {
 				return out, fmt.Errorf("postgis: overlap matrix: %w", translate(err))
 			}
@@ -174,15 +165,8 @@ func (s *Store) Hotspots(ctx context.Context, v geo.Viewer, hq geo.HotspotQuery)
 	if err := q.activities(v, hq.Filter); err != nil {
 		return out, err
 	}
-	statuses := []string{string(geo.StatusPipeline), string(geo.StatusImplementation)}
-	if hq.IncludeCompleted {
-		statuses = append(statuses, string(geo.StatusFinalisation), string(geo.StatusClosed))
-	}
-	q.and(`a.status = ANY(` + q.arg(statuses) + `)`)
-	limit := hq.Page.Limit
-	if limit <= 0 {
-		limit = 10
-	}
+	q.takingPart(hq.IncludeCompleted)
+	limit := pageLimit(hq.Page)
 	sql := fmt.Sprintf(hotspotsSQL, q.sql(), q.arg(hq.Members()), q.arg(limit), q.arg(hq.Page.Offset))
 	err := s.queryNoJIT(ctx, sql, q.args, func(rows pgx.Rows) error {
 		var h geo.Hotspot
