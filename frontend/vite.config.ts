@@ -41,8 +41,14 @@ const apiServer = process.env.COMMONGROUND_URL ?? 'http://127.0.0.1:8080';
 
 export default defineConfig({
   plugins: [keepGitkeep(), dropWorkerSourceMapComment()],
+  // Preact's JSX (components/*.tsx).
+  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   server: {
-    proxy: { '/collections': apiServer, '/tiles': apiServer },
+    proxy: Object.fromEntries(
+      ['/collections', '/tiles', '/style.json', '/fonts', '/stats', '/search', '/overlaps', '/organisations', '/activities'].map(
+        (path) => [path, apiServer],
+      ),
+    ),
   },
   build: {
     outDir: 'dist',

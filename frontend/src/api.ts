@@ -1,0 +1,384 @@
+/**
+ * The web app's client of CommonGround's HTTP API (README "HTTP API"): typed
+ * requests on the same origin, and the server's problem+json errors turned
+ * into an ApiError whose message names what was wrong.
+ */
+import type { Filters } from './filters.ts';
+import { filterParams } from './filters.ts';
+
+/** One entry of a problem's `errors` list: the parameter, JSON pointer or line at fault. */
+export interface FieldError {
+  parameter?: string;
+  pointer?: string;
+  line?: number;
+  detail?: string;
+  code?: string;
+}
+
+/** An RFC 9457 problem from the server, or a network failure (status 0). */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly title: string;
+  readonly detail: string;
+  readonly errors: FieldError[];
+  readonly requestId?: string;
+
+  constructor(status: number, title: string, detail = '', errors: FieldError[] = [], requestId?: string) {
+    super(describe(status, title, detail, errors));
+    this.name = 'ApiError';
+    this.status = status;
+    this.title = title;
+    this.detail = detail;
+    this.errors = errors;
+    this.requestId = requestId;
+  }
+}
+
+function describe(status: number, title: string, detail: string, errors: FieldError[]): string {
+  const fields = errors
+    .map((e) => {
+      const where = e.parameter ?? e.pointer ?? (e.line !== undefined ? `line ${e.line}` : '');
+      return [where, e.detail].filter(Boolean).join(': ');
+    })
+    .filter(Boolean);
+  let text = detail || title || (status ? `HTTP ${status}` : 'The server could not be reached');
+  if (fields.length > 0) text += ` (${fields.join('; ')})`;
+  return text;
+}
+
+/** Reads a failed response into an ApiError (problem+json when the server sent one). */
+export async function errorFrom(res: Response): Promise<ApiError> {
+  const type = res.headers.get('content-type') ?? '';
+  if (type.includes('json')) {
+    try {
+      const p = (await res.json()) as {
+        title?: string;
+        detail?: string;
+        errors?: FieldError[];
+        request_id?: string;
+      };
+      return new ApiError(res.status, p.title ?? res.statusText, p.detail ?? '', p.errors ?? [], p.request_id);
+    } catch {
+      // fall through: not the JSON it claimed to be
+    }
+  }
+  return new ApiError(res.status, res.statusText || `HTTP ${res.status}`);
+}
+
+/** The path with its query (parameters with empty values are left out). */
+export function apiURL(path: string, params?: URLSearchParams | Record<string, string | number | undefined>): string {
+  const q = new URLSearchParams();
+  if (params instanceof URLSearchParams) {
+    params.forEach((v, k) => {
+      if (v !== '') q.append(k, v);
+    });
+  } else if (params) {
+    for (const [k, v] of Object.entries(params)) {
+      if (v !== undefined && v !== '') q.set(k, String(v));
+    }
+  }
+  const s = q.toString().replaceAll('%2C', ',');
+  return s ? `${path}?${s}` : path;
+}
+
+/** GETs JSON; throws ApiError on an HTTP error or a network failure, and AbortError when aborted. */
+export async function getJSON<T>(url: string, signal?: AbortSignal): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(url, { signal, headers: { Accept: 'application/json' } });
+  } catch (err) {
+    if ((err as Error)?.name === 'AbortError') throw err;
+    throw new ApiError(0, 'The server could not be reached', 'Check your connection and try again.');
+  }
+  if (!res.ok) throw await errorFrom(res);
+  return (await res.json()) as T;
+}
+
+export function isAbort(err: unknown): boolean {
+  return (err as Error)?.name === 'AbortError';
+}
+
+/** Filters plus extra parameters, as one query. */
+function withFilters(f: Filters, extra: Record<string, string | number | undefined> = {}): URLSearchParams {
+  const p = filterParams(f);
+  for (const [k, v] of Object.entries(extra)) {
+    if (v !== undefined && v !== '') p.set(k, String(v));
+  }
+  return p;
+}
+
+// ---------------------------------------------------------------- types
+
+export interface Money {
+  currency: string;
+  amount: number;
+}
+
+export interface ActivityOrganisation {
+  id: number;
+  slug: string;
+  name: string;
+  role: 'lead' | 'implementing' | 'funding' | 'partner' | string;
+  constituency: string;
+}
+
+export interface ActivityLocation {
+  kind: string;
+  precision: string;
+  name: string | null;
+  country_code: string | null;
+  place_id: number | null;
+}
+
+export interface ActivityProperties {
+  iati_identifier: string | null;
+  title: string;
+  description: string | null;
+  status: string;
+  start_date: string | null;
+  end_date: string | null;
+  budget: number | null;
+  currency: string | null;
+  visibility: string;
+  programme_id: number | null;
+  programme_name: string | null;
+  programme_type: string | null;
+  lead_organisation_id: number | null;
+  lead_organisation: string | null;
+  lead_constituency: string | null;
+  organisations: ActivityOrganisation[];
+  themes: string[];
+  countries: string[];
+  precision: string;
+  location_count: number;
+  locations: ActivityLocation[];
+  demo?: boolean;
+  updated_at: string;
+}
+
+export interface Feature<G, P> {
+  type: 'Feature';
+  id: number;
+  geometry: G;
+  properties: P;
+}
+
+export type MultiPoint = { type: 'MultiPoint'; coordinates: [number, number][] };
+export type Activity = Feature<MultiPoint | null, ActivityProperties>;
+
+export interface FeatureCollection<F> {
+  type: 'FeatureCollection';
+  numberMatched?: number;
+  numberReturned: number;
+  features: F[];
+}
+
+export interface OrganisationProperties {
+  name: string;
+  short_name: string | null;
+  slug: string;
+  constituency: string;
+  iati_org_id: string | null;
+  website: string | null;
+  member_since: string | null;
+  last_reported: string | null;
+  activity_count: number;
+  country_count: number;
+  aliases: string[];
+}
+export type Organisation = Feature<{ type: 'Point'; coordinates: [number, number] } | null, OrganisationProperties>;
+
+export interface ProgrammeProperties {
+  slug: string;
+  name: string;
+  type: string;
+  tier: number;
+  description: string | null;
+  lead_organisation_id: number | null;
+  lead_organisation: string | null;
+  activity_count?: number;
+}
+export type Programme = Feature<null, ProgrammeProperties>;
+
+export interface StatsGroup {
+  key: string;
+  label: string;
+  activity_count: number;
+  organisation_count: number;
+  budgets: Money[];
+}
+
+export interface Stats {
+  group_by?: string;
+  total: StatsGroup;
+  groups?: StatsGroup[];
+}
+
+export type GroupBy =
+  | 'country'
+  | 'region'
+  | 'theme'
+  | 'organisation'
+  | 'constituency'
+  | 'programme_type'
+  | 'status'
+  | 'start_year';
+
+export interface SearchResult {
+  type: 'place' | 'activity' | 'organisation';
+  id: number;
+  name: string;
+  detail: string;
+  country_code: string | null;
+  point: [number, number] | null;
+  score: number;
+}
+
+export interface OverlapSide {
+  id: number;
+  title: string;
+  status: string;
+  start_date: string | null;
+  end_date: string | null;
+  organisation: { id: number; name: string; constituency: string };
+  location: string;
+  country_wide: boolean;
+  point?: [number, number];
+  href: string;
+}
+
+export interface Overlap {
+  a: OverlapSide;
+  b: OverlapSide;
+  score: number;
+  place_tier: 'near' | 'in_country' | 'same_country';
+  place: string;
+  country: string;
+  distance_km: number | null;
+  same_place: boolean;
+  active_now: boolean;
+  period: { start: string | null; end: string | null };
+  reason: string;
+  reasons: string[];
+  themes: string[];
+  theme_names: string[];
+}
+
+export interface OverlapPage {
+  numberMatched: number;
+  numberReturned: number;
+  overlaps: Overlap[];
+}
+
+export interface MatrixOrganisation {
+  id: number;
+  name: string;
+  constituency: string;
+}
+
+export interface MatrixCell {
+  a: number;
+  b: number;
+  overlaps: number;
+  best_score: number;
+  themes: { code: string; overlaps: number }[];
+}
+
+export interface OverlapMatrix {
+  overlaps: number;
+  organisations: MatrixOrganisation[];
+  cells: MatrixCell[];
+}
+
+export interface Hotspot {
+  place: string;
+  place_id: number | null;
+  country: string;
+  point: [number, number];
+  theme: string;
+  theme_name: string;
+  day: string;
+  member_count: number;
+  members: MatrixOrganisation[];
+  activities: { id: number; title: string; organisation: number; href: string }[];
+}
+
+export interface HotspotPage {
+  numberMatched: number;
+  numberReturned: number;
+  hotspots: Hotspot[];
+}
+
+// ---------------------------------------------------------------- requests
+
+/** A page of the filtered activities (in `bbox` when given), best for a list. */
+export function activities(
+  f: Filters,
+  opts: { bbox?: string; limit?: number; offset?: number; sortby?: string } = {},
+  signal?: AbortSignal,
+): Promise<FeatureCollection<Activity>> {
+  return getJSON(apiURL('/collections/activities/items', withFilters(f, { ...opts })), signal);
+}
+
+export function activity(id: number, signal?: AbortSignal): Promise<Activity> {
+  return getJSON(`/collections/activities/items/${id}`, signal);
+}
+
+export function organisation(id: number, signal?: AbortSignal): Promise<Organisation> {
+  return getJSON(`/collections/organisations/items/${id}`, signal);
+}
+
+export function programmes(
+  params: Record<string, string | number | undefined>,
+  signal?: AbortSignal,
+): Promise<FeatureCollection<Programme>> {
+  return getJSON(apiURL('/collections/programmes/items', params), signal);
+}
+
+export function stats(f: Filters, groupBy?: GroupBy, signal?: AbortSignal): Promise<Stats> {
+  return getJSON(apiURL('/stats', withFilters(f, { group_by: groupBy })), signal);
+}
+
+export function search(q: string, signal?: AbortSignal): Promise<{ q: string; results: SearchResult[] }> {
+  return getJSON(apiURL('/search', { q }), signal);
+}
+
+export interface OverlapOptions {
+  limit?: number;
+  offset?: number;
+  min_score?: number;
+}
+
+export function overlaps(f: Filters, opts: OverlapOptions = {}, signal?: AbortSignal): Promise<OverlapPage> {
+  return getJSON(apiURL('/overlaps', withFilters(f, { ...opts })), signal);
+}
+
+/** The overlaps of one organisation (`/organisations/{id}/overlaps`) or one activity (`/activities/{id}/overlaps`). */
+export function overlapsOf(
+  kind: 'organisation' | 'activity',
+  id: number,
+  f: Filters,
+  opts: OverlapOptions = {},
+  signal?: AbortSignal,
+): Promise<OverlapPage> {
+  const path = kind === 'organisation' ? `/organisations/${id}/overlaps` : `/activities/${id}/overlaps`;
+  return getJSON(apiURL(path, withFilters(f, { ...opts })), signal);
+}
+
+export function overlapMatrix(f: Filters, signal?: AbortSignal): Promise<OverlapMatrix> {
+  return getJSON(apiURL('/overlaps/matrix', filterParams(f)), signal);
+}
+
+export function hotspots(f: Filters, opts: { limit?: number } = {}, signal?: AbortSignal): Promise<HotspotPage> {
+  return getJSON(apiURL('/overlaps/hotspots', withFilters(f, { ...opts })), signal);
+}
+
+/** The download URL of every filtered activity as CSV or GeoJSON. */
+export function exportURL(f: Filters, format: 'csv' | 'geojson'): string {
+  return apiURL('/collections/activities/export', withFilters(f, { f: format }));
+}
+
+/** The TileJSON of the filtered data layers (the style's `commonground` source). */
+export function tileJSONURL(f: Filters): string {
+  return apiURL('/tiles/countries,clusters,activities.json', filterParams(f));
+}

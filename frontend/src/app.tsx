@@ -1,0 +1,171 @@
+/**
+ * The app's frame: the top bar (search, the three panels), the filters, the
+ * map and the side panel. The view (filters, map position, panel,
+ * selection, display modes) is held in store.ts and mirrored in the URL.
+ */
+import { useEffect, useRef, useState } from 'preact/hooks';
+
+import { activeFilterCount, sameFilters } from './filters.ts';
+import { MapContext } from './mapcontext.ts';
+import { MapView } from './mapview.ts';
+import { PANELS, type Panel, type ViewState } from './state.ts';
+import { getView, update, useView } from './store.ts';
+
+import { ActivityDetail } from './components/ActivityDetail.tsx';
+import { ActivityList } from './components/ActivityList.tsx';
+import { FiltersPanel } from './components/FiltersPanel.tsx';
+import { Legend } from './components/Legend.tsx';
+import { OrganisationPage } from './components/OrganisationPage.tsx';
+import { OverlapsView } from './components/OverlapsView.tsx';
+import { SearchBox } from './components/SearchBox.tsx';
+import { StatsView } from './components/StatsView.tsx';
+
+declare global {
+  interface Window {
+    /** The live map, for browser tests and the console. */
+    commonground?: { map: MapView['map'] };
+  }
+}
+
+/** What the page's map is doing, as `document.body.dataset.mapState` (read by the browser tests). */
+function setMapState(state: 'loading' | 'idle' | 'error'): void {
+  document.body.dataset.mapState = state;
+}
+
+const PANEL_NAMES: Record<Panel, string> = { activities: 'Activities', overlaps: 'Overlaps', stats: 'Stats' };
+
+export function App() {
+  const view = useView();
+  const [map, setMap] = useState<MapView | null>(null);
+  const [mapError, setMapError] = useState('');
+  const [filtersOpen, setFiltersOpen] = useState(false);
+
+  return (
+    <MapContext.Provider value={map}>
+      <div class={`app${filtersOpen ? ' filters-open' : ''}`}>
+        <header class="topbar">
+          <h1 class="brand">
+            <a href="/" aria-label="CommonGround: the whole map, no filters">
+              <strong>CommonGround</strong>
+            </a>
+            <span class="tagline">where alliance members work</span>
+          </h1>
+          <SearchBox />
+          <nav class="tabs" role="tablist" aria-label="Views">
+            {PANELS.map((p) => (
+              <button
+                type="button"
+                role="tab"
+                id={`tab-${p}`}
+                aria-selected={view.panel === p && !view.selected}
+                aria-controls="panel"
+                class={view.panel === p ? 'tab active' : 'tab'}
+                onClick={() => update({ panel: p, selected: undefined })}
+              >
+                {PANEL_NAMES[p]}
+              </button>
+            ))}
+          </nav>
+          <button
+            type="button"
+            class="filters-toggle"
+            aria-expanded={filtersOpen}
+            aria-controls="filters"
+            onClick={() => setFiltersOpen(!filtersOpen)}
+          >
+            Filters{activeFilterCount(view.filters) > 0 ? ` (${activeFilterCount(view.filters)})` : ''}
+          </button>
+          <span class="badge" title="The organisations and activities shown are invented for demonstration">
+            Demo data
+          </span>
+        </header>
+        <FiltersPanel onClose={() => setFiltersOpen(false)} />
+        <main class="map-pane" aria-label="Map of member activities">
+          <MapPane view={view} onMap={setMap} onError={setMapError} />
+          <Legend />
+          {mapError && (
+            <div id="status" class="status" role="alert">
+              {mapError}
+            </div>
+          )}
+        </main>
+        <section id="panel" class="panel" role="tabpanel" aria-labelledby={`tab-${view.panel}`}>
+          <SidePanel view={view} />
+        </section>
+      </div>
+    </MapContext.Provider>
+  );
+}
+
+function SidePanel({ view }: { view: ViewState }) {
+  if (view.selected?.kind === 'activity') return <ActivityDetail id={view.selected.id} filters={view.filters} />;
+  if (view.selected?.kind === 'organisation') return <OrganisationPage id={view.selected.id} filters={view.filters} />;
+  switch (view.panel) {
+    case 'overlaps':
+      return <OverlapsView view={view} />;
+    case 'stats':
+      return <StatsView filters={view.filters} />;
+    default:
+      return <ActivityList view={view} />;
+  }
+}
+
+/** Creates the map once and keeps it in step with the view. */
+function MapPane({ view, onMap, onError }: { view: ViewState; onMap(m: MapView): void; onError(msg: string): void }) {
+  const container = useRef<HTMLDivElement>(null);
+  const tooltip = useRef<HTMLDivElement>(null);
+  const mapRef = useRef<MapView | null>(null);
+  const shown = useRef(view);
+
+  useEffect(() => {
+    let m: MapView;
+    try {
+      m = new MapView(container.current!, tooltip.current!, view.camera, view.filters, {
+        moved: (camera) => update({ camera }, 'replace'),
+        activityClicked: (id) => update({ selected: { kind: 'activity', id } }),
+        failed: (message) => {
+          onError(message);
+          setMapState('error');
+        },
+        ready: () => {
+          if (document.body.dataset.mapState === 'loading') setMapState('idle');
+        },
+      });
+    } catch (error) {
+      // Thrown when the browser has no WebGL.
+      console.error(error);
+      onError('The map cannot be shown: this browser does not support WebGL. The lists, overlaps and stats still work.');
+      setMapState('error');
+      return;
+    }
+    mapRef.current = m;
+    window.commonground = { map: m.map };
+    m.setColour(view.colour);
+    m.setChoropleth(view.choropleth);
+    onMap(m);
+  }, []);
+
+  // Follow the view: filters, display modes, and a camera set by history (back/forward, links).
+  useEffect(() => {
+    const m = mapRef.current;
+    const before = shown.current;
+    shown.current = view;
+    if (!m) return;
+    if (!sameFilters(before.filters, view.filters)) m.setFilters(view.filters);
+    if (before.colour !== view.colour) m.setColour(view.colour);
+    if (before.choropleth !== view.choropleth) m.setChoropleth(view.choropleth);
+    const c = view.camera;
+    if (c && c !== before.camera) {
+      const now = m.map.getCenter();
+      const far = Math.abs(now.lng - c.lng) > 1e-4 || Math.abs(now.lat - c.lat) > 1e-4 || Math.abs(m.map.getZoom() - c.zoom) > 0.01;
+      if (far && getView().camera === c && !m.map.isMoving()) m.jumpTo(c);
+    }
+  }, [view]);
+
+  return (
+    <>
+      <div id="map" ref={container} />
+      <div ref={tooltip} id="tooltip" class="tooltip" role="tooltip" hidden />
+    </>
+  );
+}

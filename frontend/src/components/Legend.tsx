@@ -1,0 +1,90 @@
+/**
+ * The legend, and the map's display switches: colour activities by the lead
+ * member's constituency or by main theme; shade countries by activities,
+ * by distinct members, or not at all. It also says how precise a dot is.
+ */
+import { useEffect, useState } from 'preact/hooks';
+
+import { matchPairs, THEME_COLOURS } from '../colours.ts';
+import { useMap } from '../mapcontext.ts';
+import { choroplethStops } from '../mapview.ts';
+import type { Choropleth, ColourMode } from '../state.ts';
+import { update, useView } from '../store.ts';
+import { label, useVocab } from '../vocab.ts';
+import { Dot } from './common.tsx';
+
+export function Legend() {
+  const view = useView();
+  const map = useMap();
+  useVocab(); // labels
+  // The constituency colours come from the server's style, once it has loaded.
+  const [, redraw] = useState(0);
+  useEffect(() => {
+    if (map && !map.constituencyColours()) map.map.once('style.load', () => redraw((n) => n + 1));
+  }, [map]);
+  const [open, setOpen] = useState(typeof window === 'undefined' || window.innerWidth > 700);
+  const entries: [string, string][] =
+    view.colour === 'theme'
+      ? Object.entries(THEME_COLOURS).map(([k, c]) => [label('theme', k), c])
+      : matchPairs(map?.constituencyColours()).map(([k, c]) => [label('constituency', k), c]);
+
+  return (
+    <aside class={`legend${open ? '' : ' closed'}`} aria-label="Legend and display">
+      <button type="button" class="legend-toggle" aria-expanded={open} onClick={() => setOpen(!open)}>
+        Legend
+      </button>
+      {open && (
+        <div class="legend-body">
+          <fieldset class="switch">
+            <legend>Colour activities by</legend>
+            {(['constituency', 'theme'] as ColourMode[]).map((m) => (
+              <label key={m}>
+                <input type="radio" name="colour" value={m} checked={view.colour === m} onChange={() => update({ colour: m })} />
+                {m === 'constituency' ? 'lead’s constituency' : 'main theme'}
+              </label>
+            ))}
+          </fieldset>
+          <ul class="entries" data-testid="legend-entries">
+            {entries.map(([name, colour]) => (
+              <li key={name}>
+                <Dot colour={colour} />
+                {name}
+              </li>
+            ))}
+          </ul>
+          <ul class="entries precision-key" aria-label="Precision">
+            <li>
+              <span class="dot p-exact" aria-hidden="true" /> exact point
+            </li>
+            <li>
+              <span class="dot p-approximate" aria-hidden="true" /> approximate
+            </li>
+            <li>
+              <span class="dot p-vague" aria-hidden="true" /> city, area or country level
+            </li>
+            <li>
+              <span class="dot cluster" aria-hidden="true" /> cluster (click to zoom in)
+            </li>
+          </ul>
+          <label class="switch">
+            Shade countries by{' '}
+            <select value={view.choropleth} onChange={(e) => update({ choropleth: e.currentTarget.value as Choropleth })}>
+              <option value="activities">activities</option>
+              <option value="members">distinct members</option>
+              <option value="off">nothing</option>
+            </select>
+          </label>
+          {view.choropleth !== 'off' && (
+            <div class="ramp" aria-hidden="true">
+              {choroplethStops(view.choropleth).map(([n, c]) => (
+                <span key={n} style={{ background: c }}>
+                  {n}+
+                </span>
+              ))}
+            </div>
+          )}
+        </div>
+      )}
+    </aside>
+  );
+}
