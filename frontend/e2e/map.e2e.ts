@@ -1,99 +1,23 @@
-// Browser test of the map page in real headless Chromium (Debian's /usr/bin/chromium,
-// driven by playwright-core; no browser download). It needs a running server:
+// Browser test of the map page. Run against a server:
 //
 //   COMMONGROUND_URL=http://127.0.0.1:8080 npm run test:e2e
 //
-// The server must answer the page at /, its style at /style.json and the
-// TileJSON and vector tiles the style names. A screenshot is left in
-// e2e/artifacts/map.png.
-import { mkdir } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// Screenshots are left in e2e/artifacts/.
+import { resolve } from 'node:path';
 
-import type { Map as MapLibreMap } from 'maplibre-gl';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
-declare global {
-  interface Window {
-    commonground?: { map: MapLibreMap };
-  }
-}
+import { artifacts, baseUrl, launch, NO_TROUBLE, openPage, settledMapState, VIEWPORT } from './browser.ts';
 
-const baseUrl = process.env.COMMONGROUND_URL;
-if (!baseUrl) {
-  throw new Error(
-    'COMMONGROUND_URL is not set: give the base URL of a running CommonGround server, ' +
-      'e.g. COMMONGROUND_URL=http://127.0.0.1:8080 npm run test:e2e',
-  );
-}
-const origin = new URL(baseUrl).origin;
-
-const artifacts = resolve(dirname(fileURLToPath(import.meta.url)), 'artifacts');
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// --disable-gpu leaves WebGL to the software rasterizer, so it must stay enabled
-// (never pass --disable-software-rasterizer). Playwright gives every launch a
-// fresh temporary user-data-dir and removes it on close.
-const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-const VIEWPORT = { width: 1280, height: 800 };
 const KENYA: [number, number] = [37.9, 0.2];
-
-/** What went wrong while a page was open; every list must stay empty on a good page. */
-interface Trouble {
-  pageErrors: string[];
-  consoleErrors: string[];
-  failedRequests: string[];
-  outsideRequests: string[];
-}
-
-async function openPage(context: BrowserContext): Promise<{ page: Page; trouble: Trouble }> {
-  const page = await context.newPage();
-  const trouble: Trouble = { pageErrors: [], consoleErrors: [], failedRequests: [], outsideRequests: [] };
-  page.on('pageerror', (err) => trouble.pageErrors.push(String(err)));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') trouble.consoleErrors.push(msg.text());
-  });
-  page.on('requestfailed', (req) => trouble.failedRequests.push(`${req.url()}: ${req.failure()?.errorText}`));
-  page.on('response', (res) => {
-    if (res.status() >= 400) trouble.failedRequests.push(`${res.url()}: HTTP ${res.status()}`);
-  });
-  page.on('request', (req) => {
-    const url = req.url();
-    if (!url.startsWith('data:') && !url.startsWith('blob:') && new URL(url).origin !== origin) {
-      trouble.outsideRequests.push(url);
-    }
-  });
-  return { page, trouble };
-}
-
-/** Waits until the page says its map is idle (countries drawn) or failed, and returns which. */
-async function settledMapState(page: Page): Promise<string | undefined> {
-  await page.waitForFunction(
-    () => ['idle', 'error'].includes(document.body.dataset.mapState ?? ''),
-    undefined,
-    { timeout: 60_000 },
-  );
-  return page.evaluate(() => document.body.dataset.mapState);
-}
 
 describe('map page', () => {
   let browser: Browser;
   let context: BrowserContext | undefined;
 
   beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
-    await mkdir(artifacts, { recursive: true });
+    browser = await launch();
   });
   afterEach(async () => {
     await context?.close();
@@ -141,7 +65,7 @@ describe('map page', () => {
     expect(await tooltip.textContent()).toContain('Kenya');
 
     await page.screenshot({ path: resolve(artifacts, 'map.png') });
-    expect(trouble).toEqual({ pageErrors: [], consoleErrors: [], failedRequests: [], outsideRequests: [] });
+    expect(trouble).toEqual(NO_TROUBLE);
   });
 
   it('says so on the page when the map data cannot be loaded', async () => {
