@@ -116,6 +116,7 @@ func (s *server) operations() []operation {
 		operation{path: "/tiles/{layers}", summary: "TileJSON 3.0.0 for {layers}.json (comma-separated: activities, clusters, countries); its tile URL carries the filters and the data version", params: append(append([]string{}, filterParams...), "v"), pathParams: []string{"layers"}, media: mediaJSON},
 		operation{path: "/style.json", summary: "The default MapLibre style (v8) over the vector tiles of /tiles/countries,clusters,activities.json; its filters go on to the TileJSON URL", params: append(append([]string{}, filterParams...), "v"), media: mediaJSON},
 		operation{path: "/tiles/{layers}/{z}/{x}/{y}", summary: "A Mapbox Vector Tile ({y}.mvt) with the layers, filtered; 204 when empty; HEAD too", params: append(append([]string{}, filterParams...), "v"), pathParams: []string{"layers", "z", "x", "y"}, media: mediaMVT},
+		operation{path: "/fonts/{fontstack}/{range}", summary: "Glyphs for map labels ({range} is {start}-{end}.pbf, 256 code points from a multiple of 256, up to 65535): signed distance fields in the Mapbox glyph protobuf of the first font of the comma-separated {fontstack} the server has (" + strings.Join(s.glyphs.Fonts(), ", ") + "), else Go Regular; code points the font lacks are left out; HEAD too", pathParams: []string{"fontstack", "range"}, media: mediaProtobuf},
 		operation{path: "/livez", summary: "The process is up", media: mediaJSON},
 		operation{path: "/readyz", summary: "Ready for traffic: database reachable, schema current, not draining", media: mediaJSON},
 		operation{path: "/metrics", summary: "Prometheus metrics", media: "text/plain"},
@@ -130,8 +131,8 @@ func (s *server) openapiDoc(base string) map[string]any {
 		var params []any
 		for _, name := range op.pathParams {
 			schema := map[string]any{"type": "integer", "minimum": 0}
-			if name == "layers" || name == "y" {
-				schema = strSchema() // "activities,countries"; "12.mvt"
+			if name == "layers" || name == "y" || name == "fontstack" || name == "range" {
+				schema = strSchema() // "activities,countries"; "12.mvt"; "Go Bold,Go Regular"; "0-255.pbf"
 			}
 			params = append(params, map[string]any{"name": name, "in": "path", "required": true, "schema": schema})
 		}

@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/commonground/commonground/geo"
+	"github.com/commonground/commonground/geo/glyphs"
 )
 
 // Store is what the HTTP layer needs from the database. Every read takes
@@ -88,6 +89,7 @@ type server struct {
 	metrics  *metrics
 	assets   fs.FS // built web app; nil when not built
 	tiles    *tileCache
+	glyphs   *glyphs.Set
 }
 
 // New builds the router. assets is the built web app (nil when it has not
@@ -101,7 +103,12 @@ func New(store Store, log *slog.Logger, cfg Config, assets fs.FS, reg prometheus
 	if cfg.ExportTimeout <= 0 {
 		cfg.ExportTimeout = 5 * time.Minute
 	}
-	s := &server{store: store, log: log, cfg: cfg, draining: new(atomic.Bool), metrics: newMetrics(reg), assets: assets, tiles: newTileCache(cfg.TileCacheBytes, cfg.NoTileCache)}
+	fonts, err := glyphs.New()
+	if err != nil {
+		panic(err) // the fonts are compiled in: a build defect every test would catch
+	}
+	s := &server{store: store, log: log, cfg: cfg, draining: new(atomic.Bool), metrics: newMetrics(reg), assets: assets,
+		tiles: newTileCache(cfg.TileCacheBytes, cfg.NoTileCache), glyphs: fonts}
 
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
@@ -136,6 +143,9 @@ func New(store Store, log *slog.Logger, cfg Config, assets fs.FS, reg prometheus
 	// version: no database work at all.
 	r.GET("/tiles/:layers/:z/:x/:y", s.wrap(checkTileAddress), s.conditional, s.wrap(s.tile))
 	r.HEAD("/tiles/:layers/:z/:x/:y", s.wrap(checkTileAddress), s.conditional, s.wrap(s.tile))
+	// Glyphs depend on the font and range only, not on the data.
+	r.GET(fontsRoute, s.wrap(s.fontRange))
+	r.HEAD(fontsRoute, s.wrap(s.fontRange))
 	r.NoRoute(s.wrap(s.staticFile))
 
 	r.NoMethod(simpleProblem(http.StatusMethodNotAllowed, geo.EInvalid, "method not allowed on this resource"))
