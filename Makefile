@@ -120,3 +120,18 @@ bench-overlaps: $(TEST_DB) ## overlap list, matrix and hotspots latency at 10k, 
 	$(GO) build -o bin/cgbench ./cmd/cgbench
 	$(GO) build -o bin/cgbench-server ./cmd/commonground
 	bin/cgbench overlaps-all -admin '$(TEST_DB_URL)' -bin bin/cgbench-server -sizes $(OVERLAPS_SIZES) -reps 3 -timeout 60s
+
+# Web app time to first map idle (issue 6): builds the binary with the web
+# app embedded, serves cg_bench_10k and cg_bench_100k twice each (warm: tile
+# cache on; cold: COMMONGROUND_TILE_CACHE_MB=0), waits for the tile
+# aggregates and both overlap indexes, then loads the page in headless
+# Chromium (frontend/e2e/bench-idle.mjs, playwright-core, /usr/bin/chromium)
+# WEB_RUNS times per case after one warm-up visit, each in a fresh browser
+# context, and once more traced (Chromium traces in frontend/e2e/artifacts).
+# The phone viewport (390x844 at 3x) is measured at 100k. About 5 minutes.
+WEB_SIZES ?= 10000,100000
+WEB_RUNS  ?= 10
+.PHONY: bench-web
+bench-web: $(TEST_DB) build ## web app: navigation to first map idle in headless Chromium at 10k and 100k activities (figures in BENCHMARKS.md)
+	$(GO) build -o bin/cgbench ./cmd/cgbench
+	bin/cgbench web -admin '$(TEST_DB_URL)' -bin $(BIN) -sizes $(WEB_SIZES) -runs $(WEB_RUNS) -warmup 1 -phone-size 100000

@@ -7,6 +7,8 @@
 //	cgbench check -url http://127.0.0.1:PORT -db URL
 //	cgbench tiles -url http://127.0.0.1:PORT -cold-url http://127.0.0.1:PORT2 -db URL -clients 4 -duration 15s
 //	cgbench tiles-all -admin URL -bin bin/commonground -sizes 10000,100000,1000000 -server-jit on
+//	cgbench overlaps-all -admin URL -bin bin/commonground -sizes 10000,100000,1000000 -reps 3
+//	cgbench web -admin URL -bin bin/commonground -sizes 10000,100000 -runs 10
 //
 // seed fills a benchmark database with the demo alliance plus synthetic
 // public point activities; run drives the server and the two baselines
@@ -19,6 +21,10 @@
 // COMMONGROUND_TILE_CACHE_MB=0) and warm (cache hits) against the server's
 // store code called in process (R1, jit on and off), raw points (R2) and a
 // static gin answer (R3), once the precomputed tile aggregates are fresh.
+// web times the web app in headless Chromium from navigation to the map's
+// first idle (BENCHMARKS.md, "Web app: time to first map idle (issue 6)"):
+// it serves each size warm and cold as tiles-all does and runs
+// frontend/e2e/bench-idle.mjs against each server.
 // It only talks to 127.0.0.1 / localhost.
 package main
 
@@ -34,7 +40,7 @@ import (
 	"syscall"
 )
 
-const usage = `usage: cgbench seed|run|all|check|tiles|tiles-all|overlaps-all [flags]  (cgbench <command> -h lists the flags)`
+const usage = `usage: cgbench seed|run|all|check|tiles|tiles-all|overlaps-all|web [flags]  (cgbench <command> -h lists the flags)`
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
@@ -72,6 +78,8 @@ func dispatch(ctx context.Context, args []string) error {
 		return overlapsAllCmd(ctx, fs, args[1:])
 	case "tiles-all":
 		return tilesAllCmd(ctx, fs, args[1:])
+	case "web":
+		return webCmd(ctx, fs, args[1:])
 	}
 	return fmt.Errorf("unknown command %q: %w", args[0], errUsage)
 }
