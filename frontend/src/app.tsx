@@ -8,7 +8,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { activeFilterCount, sameFilters } from './filters.ts';
 import { MapContext } from './mapcontext.ts';
 import { MapView } from './mapview.ts';
-import { PANELS, type Panel, type ViewState } from './state.ts';
+import { PANELS, viewSearch, type Panel, type ViewState } from './state.ts';
 import { getView, update, useView } from './store.ts';
 
 import { ActivityDetail } from './components/ActivityDetail.tsx';
@@ -42,7 +42,7 @@ export function App() {
 
   return (
     <MapContext.Provider value={map}>
-      <div class={`app${filtersOpen ? ' filters-open' : ''}`}>
+      <div class={`app${filtersOpen ? ' filters-open' : ''}${view.embed ? ' embed' : ''}`}>
         <header class="topbar">
           <h1 class="brand">
             <a href="/" aria-label="CommonGround: the whole map, no filters">
@@ -75,6 +75,11 @@ export function App() {
           >
             Filters{activeFilterCount(view.filters) > 0 ? ` (${activeFilterCount(view.filters)})` : ''}
           </button>
+          {view.embed && (
+            <a class="button open-full" href={viewSearch({ ...view, embed: false }) || '/'} target="_blank" rel="noopener">
+              Open the full map
+            </a>
+          )}
           <span class="badge" title="The organisations and activities shown are invented for demonstration">
             Demo data
           </span>

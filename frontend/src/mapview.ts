@@ -95,7 +95,8 @@ export class MapView {
       style: styleURL,
       center: camera ? [camera.lng, camera.lat] : INITIAL_CENTER,
       zoom: camera ? camera.zoom : initialZoom(container.clientWidth),
-      attributionControl: { compact: false },
+      // Full attribution on a wide map, folded into an (i) button on a narrow one.
+      attributionControl: { compact: container.clientWidth < 640 },
     });
     this.map.addControl(new NavigationControl({ showCompass: false }), 'top-right');
     this.map.on('style.load', () => this.styleLoaded());

@@ -18,11 +18,12 @@ describe('URL state', () => {
       selected: { kind: 'activity', id: 452 },
       colour: 'theme',
       choropleth: 'members',
+      embed: true,
     };
     const search = viewSearch(v);
     expect(search).toBe(
       '?theme=resilience,gender&country=KE&datetime=2024-01-01/..&panel=overlaps&overlaps=matrix' +
-        '&selected=activity/452&colour=theme&choropleth=members&map=6.25/-1.28333/36.81667',
+        '&selected=activity/452&colour=theme&choropleth=members&embed=1&map=6.25/-1.28333/36.81667',
     );
     expect(parseView(search)).toEqual(v);
   });

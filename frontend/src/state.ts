@@ -35,6 +35,8 @@ export interface ViewState {
   selected?: Selection;
   colour: ColourMode;
   choropleth: Choropleth;
+  /** `embed=1`: the map and legend alone, for an iframe on another site. */
+  embed: boolean;
 }
 
 export function defaultView(): ViewState {
@@ -44,6 +46,7 @@ export function defaultView(): ViewState {
     overlapTab: 'ranked',
     colour: 'constituency',
     choropleth: 'activities',
+    embed: false,
   };
 }
 
@@ -86,6 +89,7 @@ export function parseView(search: string): ViewState {
     selected: parseSelection(p.get('selected')),
     colour: oneOf(p.get('colour'), ['constituency', 'theme'] as const, d.colour),
     choropleth: oneOf(p.get('choropleth'), ['activities', 'members', 'off'] as const, d.choropleth),
+    embed: p.get('embed') === '1',
   };
 }
 
@@ -98,6 +102,7 @@ export function viewSearch(v: ViewState): string {
   if (v.selected) p.set('selected', `${v.selected.kind}/${v.selected.id}`);
   if (v.colour !== d.colour) p.set('colour', v.colour);
   if (v.choropleth !== d.choropleth) p.set('choropleth', v.choropleth);
+  if (v.embed) p.set('embed', '1');
   if (v.camera) p.set('map', formatCamera(v.camera));
   const s = p.toString().replaceAll('%2C', ',').replaceAll('%2F', '/');
   return s === '' ? '' : `?${s}`;

@@ -1,0 +1,306 @@
+// Browser tests of the app's flows against the real server and the demo data:
+// filtering (map, list and URL follow), restoring a view from its URL,
+// cluster zoom, the activity detail with its overlaps, search, CSV export and
+// the phone layout. Screenshots go to e2e/artifacts/.
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+
+import { artifacts, baseUrl, launch, nextIdle, NO_TROUBLE, openPage, PHONE, settledMapState, VIEWPORT } from './browser.ts';
+
+interface Stats {
+  total: { activity_count: number };
+}
+
+async function serverJSON<T>(page: Page, path: string): Promise<T> {
+  const res = await page.request.get(new URL(path, baseUrl).href);
+  expect(res.status(), path).toBe(200);
+  return (await res.json()) as T;
+}
+
+/** The number in the list's "N match" line, once it has settled. */
+async function listCount(page: Page): Promise<number> {
+  const el = page.getByTestId('list-count');
+  await expect.poll(async () => (await el.textContent()) ?? '', { timeout: 20_000 }).toMatch(/^[\d,]+ match$/);
+  return Number((await el.textContent())!.replace(/[^\d]/g, ''));
+}
+
+/** Locations the map draws right now: in its clusters (each cell once) and as points. */
+async function renderedLocations(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const map = window.commonground!.map;
+    // A cell is drawn once per world copy and tile buffer: count each once.
+    const cells = new Map<string, number>();
+    for (const c of map.queryRenderedFeatures({ layers: ['clusters'] })) {
+      const p = c.properties;
+      cells.set(`${p.west},${p.south},${p.east},${p.north}`, Number(p.count));
+    }
+    let n = 0;
+    for (const v of cells.values()) n += v;
+    const points = new Set(
+      map.queryRenderedFeatures({ layers: ['activities'] }).map((f) => `${f.id}@${JSON.stringify(f.geometry)}`),
+    );
+    return n + points.size;
+  });
+}
+
+/** How many locations the server's activities matching `query` have. */
+async function serverLocations(page: Page, query: string): Promise<number> {
+  const fc = await serverJSON<{ features: { properties: { location_count: number } }[]; numberMatched: number }>(
+    page,
+    `/collections/activities/items?limit=1000&properties=location_count${query ? `&${query}` : ''}`,
+  );
+  expect(fc.features.length).toBe(fc.numberMatched);
+  return fc.features.reduce((n, f) => n + f.properties.location_count, 0);
+}
+
+/** Parses CSV (RFC 4180: quoted fields may hold commas, quotes and newlines). */
+function parseCSV(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+    } else cell += ch;
+  }
+  if (cell !== '' || row.length > 0) {
+    row.push(cell);
+    rows.push(row);
+  }
+  return rows;
+}
+
+describe('the app', () => {
+  let browser: Browser;
+  let context: BrowserContext | undefined;
+
+  beforeAll(async () => {
+    browser = await launch();
+  });
+  afterEach(async () => {
+    await context?.close();
+    context = undefined;
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('filters the map, the list and the URL by a theme, and a reload restores the view', async () => {
+    context = await browser.newContext({ viewport: VIEWPORT });
+    const { page, trouble } = await openPage(context);
+    await page.goto(baseUrl);
+    expect(await settledMapState(page)).toBe('idle');
+
+    const all = await serverJSON<Stats>(page, '/stats');
+    const resilience = await serverJSON<Stats>(page, '/stats?theme=resilience');
+    expect(resilience.total.activity_count).toBeGreaterThan(0);
+    expect(resilience.total.activity_count).toBeLessThan(all.total.activity_count);
+
+    // The whole world is in view: the list counts every activity, the map draws them all.
+    expect(await listCount(page)).toBe(all.total.activity_count);
+    await expect.poll(() => renderedLocations(page)).toBe(await serverLocations(page, ''));
+
+    await page.locator('input[name=theme][value=resilience]').check();
+    await expect.poll(() => new URL(page.url()).searchParams.get('theme')).toBe('resilience');
+    await expect.poll(() => listCount(page), { timeout: 20_000 }).toBe(resilience.total.activity_count);
+    await expect.poll(() => page.getByTestId('match-count').textContent()).toContain(`${resilience.total.activity_count} activities match`);
+    await nextIdle(page);
+    await expect.poll(() => renderedLocations(page), { timeout: 20_000 }).toBe(await serverLocations(page, 'theme=resilience'));
+    // Every card in the list is on resilience.
+    const chips = await page.locator('[data-testid=activity-list] .card').first().locator('.chip').allTextContents();
+    expect(chips.join(' ')).toMatch(/resilience/i);
+
+    // Move the map, then reload: the same filter, position and list come back.
+    await page.evaluate(() => window.commonground!.map.jumpTo({ center: [36.8, -1.3], zoom: 5 }));
+    await expect.poll(() => new URL(page.url()).searchParams.get('map')).toBe('5/-1.3/36.8');
+    const inView = await listCount(page);
+    expect(inView).toBeLessThan(resilience.total.activity_count);
+    const url = page.url();
+
+    await page.reload();
+    expect(await settledMapState(page)).toBe('idle');
+    expect(page.url()).toBe(url);
+    await expect(page.locator('input[name=theme][value=resilience]').isChecked()).resolves.toBe(true);
+    const camera = await page.evaluate(() => {
+      const map = window.commonground!.map;
+      return { zoom: map.getZoom(), ...map.getCenter() };
+    });
+    expect(camera.zoom).toBeCloseTo(5, 5);
+    expect(camera.lng).toBeCloseTo(36.8, 4);
+    expect(camera.lat).toBeCloseTo(-1.3, 4);
+    await expect.poll(() => listCount(page)).toBe(inView);
+    await page.screenshot({ path: resolve(artifacts, 'filtered.png') });
+    expect(trouble).toEqual(NO_TROUBLE);
+  });
+
+  it('zooms into a cluster when it is clicked', async () => {
+    context = await browser.newContext({ viewport: VIEWPORT });
+    const { page, trouble } = await openPage(context);
+    await page.goto(`${baseUrl}/?map=3/5/20`);
+    expect(await settledMapState(page)).toBe('idle');
+    // The biggest cluster in view, at its drawn position.
+    const target = await page.evaluate(() => {
+      const map = window.commonground!.map;
+      const box = map.getContainer().getBoundingClientRect();
+      const clusters = map
+        .queryRenderedFeatures({ layers: ['clusters'] })
+        .map((f) => ({ n: Number(f.properties.count), at: (f.geometry as { coordinates: [number, number] }).coordinates }))
+        .map((c) => ({ ...c, px: map.project(c.at) }))
+        .filter((c) => c.px.x > 40 && c.px.y > 40 && c.px.x < box.width - 60 && c.px.y < box.height - 40)
+        .sort((a, b) => b.n - a.n);
+      const c = clusters[0];
+      return c ? { x: box.left + c.px.x, y: box.top + c.px.y, lng: c.at[0], lat: c.at[1] } : null;
+    });
+    expect(target).not.toBeNull();
+    const zoomBefore = await page.evaluate(() => window.commonground!.map.getZoom());
+    await page.mouse.click(target!.x, target!.y);
+    await page.waitForFunction((z) => {
+      const map = window.commonground!.map;
+      return !map.isMoving() && map.getZoom() >= z + 1;
+    }, zoomBefore);
+    const after = await page.evaluate(() => {
+      const map = window.commonground!.map;
+      return { zoom: map.getZoom(), bounds: map.getBounds().toArray() };
+    });
+    expect(after.zoom).toBeGreaterThanOrEqual(zoomBefore + 1);
+    // The cluster is still in view.
+    const [[w, s], [e, n]] = after.bounds;
+    expect(target!.lng).toBeGreaterThanOrEqual(w);
+    expect(target!.lng).toBeLessThanOrEqual(e);
+    expect(target!.lat).toBeGreaterThanOrEqual(s);
+    expect(target!.lat).toBeLessThanOrEqual(n);
+    expect(trouble).toEqual(NO_TROUBLE);
+  });
+
+  it('opens an activity clicked on the map, with the other members there', async () => {
+    context = await browser.newContext({ viewport: VIEWPORT });
+    const { page, trouble } = await openPage(context);
+    // The best overlaps: both sides have other members there, by definition.
+    const top = await serverJSON<{ overlaps: { a: { id: number; point?: [number, number] } }[] }>(page, '/overlaps?limit=5');
+    const spot = top.overlaps.find((o) => o.a.point)!.a.point!;
+    await page.goto(`${baseUrl}/?map=11/${spot[1]}/${spot[0]}`);
+    expect(await settledMapState(page)).toBe('idle');
+    await nextIdle(page);
+
+    // The activity drawn on top at that point is the one a click opens.
+    const hit = await page.evaluate((lngLat) => {
+      const map = window.commonground!.map;
+      const p = map.project(lngLat);
+      const box = map.getContainer().getBoundingClientRect();
+      const f = map.queryRenderedFeatures(p, { layers: ['activities'] })[0];
+      return { x: box.left + p.x, y: box.top + p.y, id: f?.id as number | undefined };
+    }, spot);
+    expect(hit.id).toBeDefined();
+    const theirs = await serverJSON<{ numberMatched: number; overlaps: { a: { id: number }; b: { id: number } }[] }>(
+      page,
+      `/activities/${hit.id}/overlaps`,
+    );
+
+    await page.mouse.click(hit.x, hit.y);
+    const detail = page.getByTestId('activity-detail');
+    await detail.waitFor({ timeout: 20_000 });
+    expect(new URL(page.url()).searchParams.get('selected')).toBe(`activity/${hit.id}`);
+    const activity = await serverJSON<{ properties: { title: string } }>(page, `/collections/activities/items/${hit.id}`);
+    await expect(detail.locator('h2').textContent()).resolves.toBe(activity.properties.title);
+    const items = page.getByTestId('activity-overlaps').locator('.overlap');
+    if (theirs.numberMatched === 0) {
+      await expect.poll(() => page.getByTestId('activity-overlaps').textContent()).toContain('No other member');
+    } else {
+      await expect.poll(() => items.count(), { timeout: 20_000 }).toBe(Math.min(20, theirs.overlaps.length));
+      const other = (o: { a: { id: number }; b: { id: number } }) => (o.a.id === hit.id ? o.b.id : o.a.id);
+      const firstTitle = await serverJSON<{ properties: { title: string } }>(
+        page,
+        `/collections/activities/items/${other(theirs.overlaps[0])}`,
+      );
+      await expect(items.first().textContent()).resolves.toContain(firstTitle.properties.title);
+    }
+    expect(theirs.numberMatched).toBeGreaterThan(0);
+    await nextIdle(page);
+    await page.screenshot({ path: resolve(artifacts, 'detail.png') });
+    expect(trouble).toEqual(NO_TROUBLE);
+  });
+
+  it('finds a place with the search box and flies there, by keyboard', async () => {
+    context = await browser.newContext({ viewport: VIEWPORT });
+    const { page, trouble } = await openPage(context);
+    await page.goto(baseUrl);
+    expect(await settledMapState(page)).toBe('idle');
+    const box = page.getByRole('combobox', { name: /search/i });
+    await box.fill('Nairobi');
+    const first = page.locator('#search-results [role=option]').first();
+    await expect.poll(() => first.textContent(), { timeout: 20_000 }).toContain('Nairobi');
+    await box.press('Enter');
+    await page.waitForFunction(() => {
+      const map = window.commonground!.map;
+      return !map.isMoving() && map.getZoom() >= 9;
+    });
+    const c = await page.evaluate(() => window.commonground!.map.getCenter());
+    expect(c.lng).toBeCloseTo(36.82, 1);
+    expect(c.lat).toBeCloseTo(-1.28, 1);
+    expect(trouble).toEqual(NO_TROUBLE);
+  });
+
+  it('downloads the filtered activities as CSV', async () => {
+    context = await browser.newContext({ viewport: VIEWPORT, acceptDownloads: true });
+    const { page, trouble } = await openPage(context);
+    await page.goto(`${baseUrl}/?theme=resilience&status=implementation`);
+    expect(await settledMapState(page)).toBe('idle');
+    const want = await serverJSON<{ features: { id: number }[]; numberMatched: number }>(
+      page,
+      '/collections/activities/items?theme=resilience&status=implementation&limit=1000',
+    );
+    expect(want.numberMatched).toBeGreaterThan(0);
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
+    expect(download.suggestedFilename()).toMatch(/\.csv$/);
+    const rows = parseCSV(await readFile((await download.path())!, 'utf8')).filter((r) => r.length > 1);
+    const header = rows[0];
+    const id = header.indexOf('id');
+    expect(id).toBeGreaterThanOrEqual(0);
+    const ids = rows.slice(1).map((r) => Number(r[id]));
+    expect(ids.sort((a, b) => a - b)).toEqual(want.features.map((f) => f.id).sort((a, b) => a - b));
+    expect(trouble).toEqual(NO_TROUBLE);
+  });
+
+  it('works on a phone: map first, filters in a drawer, the list below', async () => {
+    context = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    const { page, trouble } = await openPage(context);
+    await page.goto(baseUrl);
+    expect(await settledMapState(page)).toBe('idle');
+    const filters = page.locator('#filters');
+    const inView = async () => {
+      const b = await filters.boundingBox();
+      return b !== null && b.x + b.width > 1;
+    };
+    await expect.poll(inView).toBe(false);
+    await page.getByRole('button', { name: /^Filters/ }).click();
+    await expect.poll(inView).toBe(true);
+    await page.getByRole('button', { name: 'Close filters' }).click();
+    await expect.poll(inView).toBe(false);
+    // Nothing is wider than the screen.
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await expect(page.getByTestId('activity-list').isVisible()).resolves.toBe(true);
+    await page.screenshot({ path: resolve(artifacts, 'phone.png') });
+    expect(trouble).toEqual(NO_TROUBLE);
+  });
+});
