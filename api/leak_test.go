@@ -204,5 +204,46 @@ func TestNothingLeaksToAnonymousViewers(t *testing.T) {
 		// either.
 		get("/overlaps/matrix")
 		get("/overlaps?f=geojson&limit=1000")
+
+		// One activity's overlaps: a hidden activity is not found, and a
+		// public one at a place where hidden ones work shows none of them.
+		for _, id := range hiddenIDs {
+			rec := e.do(t, http.MethodGet, fmt.Sprintf("/activities/%d/overlaps?include_completed=true", id))
+			if rec.Code != http.StatusNotFound || strings.Contains(rec.Body.String(), "NOT-PUBLIC") {
+				t.Errorf("overlaps of hidden activity %d: %d %s", id, rec.Code, rec.Body)
+			}
+		}
+		rows, err := conn.Query(ctx, `SELECT DISTINCT p.activity_id FROM activity_locations p
+			JOIN activities pa ON pa.id = p.activity_id AND pa.visibility = 'public'
+			JOIN activity_locations h ON h.place_id = p.place_id JOIN activities ha ON ha.id = h.activity_id AND ha.visibility <> 'public'
+			ORDER BY 1 LIMIT 40`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		neighbours, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := 0
+		for _, id := range neighbours {
+			for _, f := range []string{"", "&f=geojson"} {
+				body := get(fmt.Sprintf("/activities/%d/overlaps?limit=1000&include_completed=true&distance_km=100%s", id, f))
+				if f != "" {
+					continue
+				}
+				if err := json.Unmarshal([]byte(body), &o); err != nil {
+					t.Fatal(err)
+				}
+				found += len(o.Overlaps)
+				for _, x := range o.Overlaps {
+					if hiddenSet[x.A.ID] || hiddenSet[x.B.ID] {
+						t.Errorf("activity %d: overlap %d-%d shows a hidden activity", id, x.A.ID, x.B.ID)
+					}
+				}
+			}
+		}
+		if len(neighbours) < 10 || found == 0 {
+			t.Errorf("%d public activities at places of hidden ones, with %d overlaps: nothing tested", len(neighbours), found)
+		}
 	})
 }

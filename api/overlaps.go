@@ -48,6 +48,46 @@ func (p *params) overlapQuery() geo.OverlapQuery {
 // shared theme, at the same time (geo/overlap.go), as JSON or, with
 // f=geojson, a FeatureCollection with a feature per overlap.
 func (s *server) overlaps(c *gin.Context) error {
+	return s.listOverlaps(c, func(v geo.Viewer, q *geo.OverlapQuery) error {
+		id := c.Param("id")
+		if id == "" {
+			return nil
+		}
+		n, err := strconv.ParseInt(id, 10, 64)
+		if err != nil || n < 1 {
+			return geo.Errorf(geo.ENotFound, "no organisation %q", id)
+		}
+		if _, err := s.store.Organisation(c.Request.Context(), v, n); err != nil {
+			return err
+		}
+		q.Organisation = n
+		return nil
+	})
+}
+
+// activityOverlaps answers GET /activities/{id}/overlaps, "other members
+// here": the overlaps one side of which is the activity. The filter
+// parameters select the other sides; the activity itself need only be
+// visible (an id that is not a positive number is a 400; an unknown
+// activity, or one the viewer may not see, a 404).
+func (s *server) activityOverlaps(c *gin.Context) error {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id < 1 {
+		return &geo.Error{Code: geo.EInvalid, Message: "invalid activity id",
+			Fields: []geo.FieldError{{Parameter: "id", Detail: "must be a positive whole number"}}}
+	}
+	return s.listOverlaps(c, func(v geo.Viewer, q *geo.OverlapQuery) error {
+		if _, err := s.store.Activity(c.Request.Context(), v, id); err != nil {
+			return err
+		}
+		q.Activity = id
+		return nil
+	})
+}
+
+// listOverlaps answers an overlaps list whose query scope completes
+// (after the parameters are checked) for the viewer.
+func (s *server) listOverlaps(c *gin.Context, scope func(v geo.Viewer, q *geo.OverlapQuery) error) error {
 	p, err := parseParams(c, filterParams, overlapParams)
 	if err != nil {
 		return err
@@ -61,15 +101,8 @@ func (s *server) overlaps(c *gin.Context) error {
 		return err
 	}
 	v := viewerOf(c)
-	if id := c.Param("id"); id != "" {
-		n, err := strconv.ParseInt(id, 10, 64)
-		if err != nil || n < 1 {
-			return geo.Errorf(geo.ENotFound, "no organisation %q", id)
-		}
-		if _, err := s.store.Organisation(c.Request.Context(), v, n); err != nil {
-			return err
-		}
-		q.Organisation = n
+	if err := scope(v, &q); err != nil {
+		return err
 	}
 	page, err := s.store.Overlaps(c.Request.Context(), v, q)
 	if err != nil {

@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -9,6 +10,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
+
+	"github.com/commonground/commonground/geo"
 	"github.com/commonground/commonground/geo/demo"
 	"github.com/commonground/commonground/geo/postgis"
 	"github.com/commonground/commonground/geo/postgis/pgtest"
@@ -160,6 +164,104 @@ func TestOverlapsAPI(t *testing.T) {
 		}
 		for _, target := range []string{"/organisations/999999/overlaps", "/organisations/abc/overlaps"} {
 			problem(t, e.do(t, http.MethodGet, target), http.StatusNotFound)
+		}
+	})
+
+	t.Run("an activity's overlaps", func(t *testing.T) {
+		every := get(t, "/overlaps?limit=1000")
+		top := every.Overlaps[0]
+		id := top.A.ID
+		var want []overlapJSON
+		for _, o := range every.Overlaps {
+			if o.A.ID == id || o.B.ID == id {
+				want = append(want, o)
+			}
+		}
+		if int64(len(every.Overlaps)) != every.NumberMatched {
+			t.Fatalf("all overlaps: %d of %d", len(every.Overlaps), every.NumberMatched)
+		}
+		target := fmt.Sprintf("/activities/%d/overlaps", id)
+		d := get(t, target+"?limit=1000")
+		if d.NumberMatched != int64(len(want)) || len(d.Overlaps) != len(want) {
+			t.Fatalf("%s: %d overlaps (matched %d), want %d", target, len(d.Overlaps), d.NumberMatched, len(want))
+		}
+		for i, o := range d.Overlaps {
+			if o.A.ID != want[i].A.ID || o.B.ID != want[i].B.ID || o.Score != want[i].Score || o.Reason != want[i].Reason {
+				t.Errorf("overlap %d: %+v, want %+v", i, o, want[i])
+			}
+		}
+		page := get(t, target+"?limit=1&offset=1")
+		if page.NumberMatched != d.NumberMatched || page.NumberReturned != 1 ||
+			!slices.ContainsFunc(page.Links, func(l struct{ Rel, Href string }) bool { return l.Rel == "prev" }) {
+			t.Errorf("page 2: %+v", page)
+		}
+		// The filter selects the other activities only: the overlaps with
+		// the activities of the other side's lead (which need not be
+		// among the activity's own organisations).
+		other := top.B.Organisation.ID
+		d = get(t, fmt.Sprintf("%s?organisation=%d&limit=1000", target, other))
+		if d.NumberMatched == 0 || !slices.ContainsFunc(d.Overlaps, func(o overlapJSON) bool { return o.B.ID == top.B.ID }) {
+			t.Errorf("organisation=%d: %+v", other, d)
+		}
+		for _, o := range d.Overlaps {
+			if o.A.ID != id && o.B.ID != id {
+				t.Errorf("overlap %d-%d is not of %d", o.A.ID, o.B.ID, id)
+			}
+		}
+		for _, q := range []string{"bbox=-180,-90,180,90", "datetime=2024-01-01/2025-12-31", "constituency=multilateral", "programme=1",
+			"programme_type=country_programme", "theme=resilience,gender", "status=implementation", "country=KE,IN", "region=014",
+			"budget_min=1000&budget_currency=EUR", "q=water", "filter=" + url.QueryEscape("status = 'implementation'"),
+			"place_tier=near&distance_km=5&min_score=10&include_completed=true&as_of=2025-07-01"} {
+			if rec := e.do(t, http.MethodGet, target+"?"+q); rec.Code != http.StatusOK {
+				t.Errorf("%s?%s: %d %s", target, q, rec.Code, rec.Body)
+			}
+		}
+		for _, tt := range []struct{ target, hdr string }{{target + "?f=geojson", ""}, {target, "application/geo+json"}} {
+			var hdr []string
+			if tt.hdr != "" {
+				hdr = []string{"Accept", tt.hdr}
+			}
+			rec := e.do(t, http.MethodGet, tt.target, hdr...)
+			var fc struct {
+				Type          string
+				NumberMatched int64 `json:"numberMatched"`
+				Features      []struct {
+					ID       string
+					Geometry struct{ Type string }
+				}
+			}
+			if rec.Code != http.StatusOK || rec.Header().Get("Content-Type") != "application/geo+json" {
+				t.Fatalf("%s: %d %s", tt.target, rec.Code, rec.Header().Get("Content-Type"))
+			}
+			if err := json.Unmarshal(rec.Body.Bytes(), &fc); err != nil || fc.Type != "FeatureCollection" ||
+				fc.NumberMatched != int64(len(want)) || len(fc.Features) == 0 || fc.Features[0].ID != fmt.Sprintf("%d-%d", want[0].A.ID, want[0].B.ID) {
+				t.Fatalf("%s: %v %s", tt.target, err, rec.Body)
+			}
+		}
+		conn, err := pgx.Connect(context.Background(), dbURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close(context.Background())
+		var hidden int64
+		if err := conn.QueryRow(context.Background(), `SELECT min(id) FROM activities WHERE visibility = 'members'`).Scan(&hidden); err != nil {
+			t.Fatal(err)
+		}
+		for _, target := range []string{"/activities/999999999/overlaps", fmt.Sprintf("/activities/%d/overlaps", hidden)} {
+			if p := problem(t, e.do(t, http.MethodGet, target), http.StatusNotFound); p.Code != geo.ENotFound || strings.Contains(p.Detail, demo.Sentinel) {
+				t.Errorf("%s: %+v", target, p)
+			}
+		}
+		for _, target := range []string{"/activities/abc/overlaps", "/activities/0/overlaps", "/activities/-3/overlaps"} {
+			if p := problem(t, e.do(t, http.MethodGet, target), http.StatusBadRequest); len(p.Errors) != 1 || p.Errors[0].Parameter != "id" {
+				t.Errorf("%s: %+v", target, p)
+			}
+		}
+		for q, param := range map[string]string{"min_score=101": "min_score", "colour=red": "colour", "f=csv": "f", "theme=Bad Theme": "theme"} {
+			p := problem(t, e.do(t, http.MethodGet, target+"?"+strings.ReplaceAll(q, " ", "%20")), http.StatusBadRequest)
+			if !slices.ContainsFunc(p.Errors, func(f geo.FieldError) bool { return f.Parameter == param }) {
+				t.Errorf("%s: problem %+v does not name %s", q, p, param)
+			}
 		}
 	})
 

@@ -137,6 +137,7 @@ func New(store Store, log *slog.Logger, cfg Config, assets fs.FS, reg prometheus
 	data.GET("/overlaps/matrix", s.wrap(s.overlapMatrix))
 	data.GET("/overlaps/hotspots", s.wrap(s.hotspots))
 	data.GET("/organisations/:id/overlaps", s.wrap(s.overlaps))
+	data.GET("/activities/:id/overlaps", s.wrap(s.activityOverlaps))
 	data.GET("/tiles/:layers", s.wrap(s.tilejson))
 	data.GET("/style.json", s.wrap(s.style))
 	// A bad tile address is refused before conditional reads the data

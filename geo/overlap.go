@@ -26,7 +26,10 @@ import (
 //     active (implementation) activities take part; finalising and closed
 //     ones only when asked (IncludeCompleted); cancelled and suspended ones
 //     never.
-//   - Both visible to the viewer and both selected by the filter.
+//   - Both visible to the viewer and both selected by the filter; but
+//     when a query asks for one activity's overlaps (Activity), that
+//     activity only has to be visible and take part, and the filter
+//     selects the others it is paired with.
 //
 // The score (0-100) weighs the place (45: near pairs from 45 at the same
 // spot down to 22.5 at the distance limit, falling with the square of the
@@ -81,12 +84,13 @@ const (
 
 // OverlapQuery selects and pages overlaps.
 type OverlapQuery struct {
-	Filter           ActivityFilter // both activities must match it
+	Filter           ActivityFilter // both activities must match it (with Activity: the other one)
 	DistanceKm       float64        // near tier; 0: DefaultOverlapDistanceKm
 	MaxTier          PlaceTier      // weakest tier reported; 0: every tier
 	MinScore         float64        // 0-100
 	IncludeCompleted bool           // finalising and closed activities take part
 	Organisation     int64          // when set, one side must be led by it
+	Activity         int64          // when set, one side must be it; it need not match Filter
 	AsOf             time.Time      // the day "active now" means; zero: today
 	Page             Page
 }
@@ -102,6 +106,12 @@ func (q OverlapQuery) Validate() error {
 	}
 	if q.MinScore < 0 || q.MinScore > 100 || math.IsNaN(q.MinScore) {
 		errs = append(errs, FieldError{Parameter: "min_score", Detail: "must be from 0 to 100"})
+	}
+	if q.Organisation < 0 {
+		errs = append(errs, FieldError{Parameter: "id", Detail: "an organisation id is a positive number"})
+	}
+	if q.Activity < 0 {
+		errs = append(errs, FieldError{Parameter: "id", Detail: "an activity id is a positive number"})
 	}
 	if err := q.Filter.Validate(); err != nil {
 		return err

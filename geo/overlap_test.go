@@ -32,12 +32,12 @@ func TestOverlapReason(t *testing.T) {
 }
 
 func TestOverlapQueryValidate(t *testing.T) {
-	for _, q := range []OverlapQuery{{DistanceKm: -1}, {DistanceKm: 101}, {MinScore: 101}, {MaxTier: 4}, {Filter: ActivityFilter{Themes: []string{"Bad Theme"}}}} {
+	for _, q := range []OverlapQuery{{DistanceKm: -1}, {DistanceKm: 101}, {MinScore: 101}, {MaxTier: 4}, {Organisation: -1}, {Activity: -1}, {Filter: ActivityFilter{Themes: []string{"Bad Theme"}}}} {
 		if err := q.Validate(); err == nil {
 			t.Errorf("%+v accepted", q)
 		}
 	}
-	if err := (OverlapQuery{DistanceKm: 100, MinScore: 100, MaxTier: TierNear}).Validate(); err != nil {
+	if err := (OverlapQuery{DistanceKm: 100, MinScore: 100, MaxTier: TierNear, Organisation: 3, Activity: 7}).Validate(); err != nil {
 		t.Error(err)
 	}
 	if q := (OverlapQuery{}); q.Distance() != 25 || q.Tier() != TierSameCountry {

@@ -173,19 +173,37 @@ type passOpts struct {
 	keep     int     // best pairs kept
 	minScore float64 // pairs below are not counted
 	org      int64   // when set, one side must be led by it
+	anchor   int64   // when set, one side must be this activity
 	maxTier  int8
 	d        float64 // near distance, metres
 	// background builds have no request deadline: no statement timeout.
 	background bool
 }
 
+// passActivitiesSQL loads the activities of a pass (aliased a, with the
+// WHERE clause %s), with their leads, periods and themes, by id.
+const passActivitiesSQL = `SELECT a.id, lo.organisation_id, a.status = 'implementation', lower(a.period), upper(a.period),
+		coalesce((SELECT array_agg(theme_code) FROM activity_themes WHERE activity_id = a.id), '{}')
+	FROM activities a JOIN activity_organisations lo ON lo.activity_id = a.id AND lo.role = 'lead'
+	WHERE %s ORDER BY a.id`
+
+// passLocationsSQL loads their locations (l, of activities aliased a, with
+// the WHERE clause %s).
+const passLocationsSQL = `SELECT l.activity_id, l.id, l.kind = 'country', ST_X(l.point), ST_Y(l.point),
+		coalesce(l.place_id, 0), coalesce(l.country_code, '')
+	FROM activity_locations l JOIN activities a ON a.id = l.activity_id
+	WHERE l.point IS NOT NULL AND %s`
+
 // overlapPass loads the activities oq's filter selects for v (with the
-// statuses oq takes) from one snapshot and runs the pass over them.
+// statuses oq takes) from one snapshot and runs the pass over them. For
+// one activity's overlaps (oq.Activity) it loads that activity and only
+// the others that could pair with it (overlap_activity.go).
 func (s *Store) overlapPass(ctx context.Context, v geo.Viewer, oq geo.OverlapQuery, o passOpts) (*overlapIndex, int, error) {
 	o.d, o.maxTier = oq.Distance()*1000, int8(oq.Tier())
 	if o.org == 0 {
 		o.org = oq.Organisation
 	}
+	o.anchor = oq.Activity
 	idx := &overlapIndex{day: o.day, cells: map[[2]int64]*ovCell{}}
 	var acts []ovAct
 	var locs []ovLoc
@@ -211,75 +229,19 @@ func (s *Store) overlapPass(ctx context.Context, v geo.Viewer, oq geo.OverlapQue
 		if len(idx.codes) > 64 {
 			return fmt.Errorf("%d themes: the pass holds at most 64", len(idx.codes))
 		}
-		bit := map[string]uint64{}
-		for i, c := range idx.codes {
-			bit[c] = 1 << i
+		if oq.Activity != 0 {
+			acts, locs, err = loadActivityPass(ctx, tx, v, oq, idx.codes)
+			return err
 		}
 		var q query
 		if err := q.activities(v, oq.Filter); err != nil {
 			return err
 		}
 		q.takingPart(oq.IncludeCompleted)
-		rows, err = tx.Query(ctx, `SELECT a.id, lo.organisation_id, a.status = 'implementation', lower(a.period), upper(a.period),
-				coalesce((SELECT array_agg(theme_code) FROM activity_themes WHERE activity_id = a.id), '{}')
-			FROM activities a JOIN activity_organisations lo ON lo.activity_id = a.id AND lo.role = 'lead'
-			WHERE `+q.sql()+` ORDER BY a.id`, q.args...)
-		if err != nil {
+		if acts, err = loadPassActivities(ctx, tx, fmt.Sprintf(passActivitiesSQL, q.sql()), q.args, idx.codes, nil); err != nil {
 			return err
 		}
-		for rows.Next() {
-			var a ovAct
-			var lo, hi *time.Time
-			var themes []string
-			if err := rows.Scan(&a.id, &a.lead, &a.active, &lo, &hi, &themes); err != nil {
-				rows.Close()
-				return err
-			}
-			a.lo, a.hi = -1, dayMax+1
-			if lo != nil {
-				a.lo = dayNumber(*lo)
-			}
-			if hi != nil {
-				a.hi = dayNumber(*hi)
-			}
-			for _, t := range themes {
-				a.themes |= bit[t]
-			}
-			acts = append(acts, a)
-		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		byID := make(map[int64]int32, len(acts))
-		for i, a := range acts {
-			byID[a.id] = int32(i)
-		}
-		rows, err = tx.Query(ctx, `SELECT l.activity_id, l.id, l.kind = 'country', ST_X(l.point), ST_Y(l.point),
-				coalesce(l.place_id, 0), coalesce(l.country_code, '')
-			FROM activity_locations l JOIN activities a ON a.id = l.activity_id
-			WHERE l.point IS NOT NULL AND `+q.sql(), q.args...)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var l ovLoc
-			var act int64
-			var lon, lat float64
-			if err := rows.Scan(&act, &l.id, &l.wide, &lon, &lat, &l.place, &l.country); err != nil {
-				rows.Close()
-				return err
-			}
-			i, ok := byID[act]
-			if !ok {
-				continue // no lead
-			}
-			l.act = i
-			φ, λ := lat*math.Pi/180, lon*math.Pi/180
-			l.x, l.y, l.z = math.Cos(φ)*math.Cos(λ), math.Cos(φ)*math.Sin(λ), math.Sin(φ)
-			acts[i].locs = append(acts[i].locs, int32(len(locs)))
-			locs = append(locs, l)
-		}
-		if err := rows.Err(); err != nil {
+		if locs, err = loadPassLocations(ctx, tx, fmt.Sprintf(passLocationsSQL, q.sql()), q.args, acts); err != nil {
 			return err
 		}
 		if o.background { // the index also keeps the public hotspots
@@ -296,10 +258,87 @@ func (s *Store) overlapPass(ctx context.Context, v geo.Viewer, oq geo.OverlapQue
 	return idx, len(acts), nil
 }
 
-// pass finds every overlap among acts (the rule of overlaps.go with the
-// default parameters) and accumulates the index.
+// loadPassActivities appends to acts the rows of a passActivitiesSQL
+// query, themes as bitmasks of codes.
+func loadPassActivities(ctx context.Context, tx pgx.Tx, sql string, args []any, codes []string, acts []ovAct) ([]ovAct, error) {
+	bit := make(map[string]uint64, len(codes))
+	for i, c := range codes {
+		bit[c] = 1 << i
+	}
+	rows, err := tx.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var a ovAct
+		var lo, hi *time.Time
+		var themes []string
+		if err := rows.Scan(&a.id, &a.lead, &a.active, &lo, &hi, &themes); err != nil {
+			return nil, err
+		}
+		a.lo, a.hi = -1, dayMax+1
+		if lo != nil {
+			a.lo = dayNumber(*lo)
+		}
+		if hi != nil {
+			a.hi = dayNumber(*hi)
+		}
+		for _, t := range themes {
+			a.themes |= bit[t]
+		}
+		acts = append(acts, a)
+	}
+	return acts, rows.Err()
+}
+
+// loadPassLocations reads the rows of a passLocationsSQL query: the
+// locations of acts (sorted by id), linking each to its activity.
+func loadPassLocations(ctx context.Context, tx pgx.Tx, sql string, args []any, acts []ovAct) ([]ovLoc, error) {
+	byID := make(map[int64]int32, len(acts))
+	for i, a := range acts {
+		byID[a.id] = int32(i)
+	}
+	rows, err := tx.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var locs []ovLoc
+	for rows.Next() {
+		var l ovLoc
+		var act int64
+		var lon, lat float64
+		if err := rows.Scan(&act, &l.id, &l.wide, &lon, &lat, &l.place, &l.country); err != nil {
+			return nil, err
+		}
+		i, ok := byID[act]
+		if !ok {
+			continue // no lead
+		}
+		l.act = i
+		φ, λ := lat*math.Pi/180, lon*math.Pi/180
+		l.x, l.y, l.z = math.Cos(φ)*math.Cos(λ), math.Cos(φ)*math.Sin(λ), math.Sin(φ)
+		acts[i].locs = append(acts[i].locs, int32(len(locs)))
+		locs = append(locs, l)
+	}
+	return locs, rows.Err()
+}
+
+// pass finds every overlap among acts (the rule of overlaps.go with o's
+// parameters) and accumulates the index. Each pair is found from its
+// first activity (a < b); with o.anchor, only from the anchor, whichever
+// of the two it is.
 func (idx *overlapIndex) pass(ctx context.Context, acts []ovAct, locs []ovLoc, o passOpts) error {
 	d := o.d
+	anchor := -1
+	if o.anchor != 0 {
+		i, ok := slices.BinarySearchFunc(acts, o.anchor, func(a ovAct, id int64) int { return cmp.Compare(a.id, id) })
+		if !ok {
+			return nil // not visible or not taking part: no overlaps
+		}
+		anchor = i
+	}
 	chord := 2 * math.Sin(d/sphereRadius/2) // of the distance, on the unit sphere
 	cellOf := func(l *ovLoc) [3]int32 {
 		return [3]int32{int32(math.Floor(l.x / chord)), int32(math.Floor(l.y / chord)), int32(math.Floor(l.z / chord))}
@@ -342,6 +381,16 @@ func (idx *overlapIndex) pass(ctx context.Context, acts []ovAct, locs []ovLoc, o
 		if ai%1024 == 0 && ctx.Err() != nil {
 			return ctx.Err() // the request gave up
 		}
+		if anchor >= 0 && ai != anchor {
+			continue
+		}
+		// other says whether activity bi pairs with ai here: it comes
+		// after ai, or, for the anchor, is any other.
+		after := int32(ai)
+		if anchor >= 0 {
+			after = -1
+		}
+		other := func(bi int32) bool { return bi > after && bi != int32(ai) }
 		a := &acts[ai]
 		touched = touched[:0]
 		offer := func(bi int32, tier int8, dist float64, samePlace bool, la, lb int32) {
@@ -367,12 +416,12 @@ func (idx *overlapIndex) pass(ctx context.Context, acts []ovAct, locs []ovLoc, o
 					continue
 				}
 				for _, lj := range pointsBy[la.country] { // a country-wide, b at a place in it
-					if bi := locs[lj].act; bi > int32(ai) {
+					if bi := locs[lj].act; other(bi) {
 						offer(bi, 2, 0, false, li, lj)
 					}
 				}
 				for _, lj := range wideBy[la.country] { // both country-wide
-					if bi := locs[lj].act; bi > int32(ai) {
+					if bi := locs[lj].act; other(bi) {
 						offer(bi, 3, 0, false, li, lj)
 					}
 				}
@@ -384,7 +433,7 @@ func (idx *overlapIndex) pass(ctx context.Context, acts []ovAct, locs []ovLoc, o
 					for dz := int32(-1); dz <= 1; dz++ {
 						for _, lj := range grid[[3]int32{k[0] + dx, k[1] + dy, k[2] + dz}] {
 							lb := &locs[lj]
-							if lb.act <= int32(ai) {
+							if !other(lb.act) {
 								continue
 							}
 							if dist := arcDistance(la, lb); dist <= d {
@@ -396,21 +445,24 @@ func (idx *overlapIndex) pass(ctx context.Context, acts []ovAct, locs []ovLoc, o
 			}
 			if la.place != 0 {
 				for _, lj := range places[la.place] {
-					if lb := &locs[lj]; lb.act > int32(ai) {
+					if lb := &locs[lj]; other(lb.act) {
 						offer(lb.act, 1, arcDistance(la, lb), true, li, lj)
 					}
 				}
 			}
 			if la.country != "" {
 				for _, lj := range wideBy[la.country] { // a at a place, b country-wide
-					if bi := locs[lj].act; bi > int32(ai) {
+					if bi := locs[lj].act; other(bi) {
 						offer(bi, 2, 0, false, li, lj)
 					}
 				}
 			}
 		}
 		for _, bi := range touched {
-			b, c := &acts[bi], best[bi]
+			a, b, c := a, &acts[bi], best[bi]
+			if b.id < a.id { // the anchor is the later one
+				a, b, c.la, c.lb = b, a, c.lb, c.la
+			}
 			p := ovPair{a: a.id, b: b.id, la: locs[c.la].id, lb: locs[c.lb].id, tier: c.tier, dist: c.dist, samePlace: c.samePlace,
 				themes: a.themes & b.themes, lo: max(a.lo, b.lo), hi: min(a.hi, b.hi)}
 			p.active = a.active && b.active && a.lo <= idx.day && idx.day < a.hi && b.lo <= idx.day && idx.day < b.hi
@@ -564,9 +616,10 @@ func (s *Store) currentOverlapIndex(ctx context.Context) (*overlapIndex, error) 
 
 // serves reports whether the index (of the current data version) answers
 // an overlap request as the pass over its activities would: the public,
-// unfiltered, with the default distance, tiers and statuses, on its day.
+// unfiltered, with the default distance, tiers and statuses, on its day,
+// and not of one organisation or activity (it keeps only the best pairs).
 func (idx *overlapIndex) serves(v geo.Viewer, oq geo.OverlapQuery) bool {
-	return idx != nil && v.Kind == geo.Anonymous && oq.Filter.Empty() && oq.Organisation == 0 &&
+	return idx != nil && v.Kind == geo.Anonymous && oq.Filter.Empty() && oq.Organisation == 0 && oq.Activity == 0 &&
 		oq.Distance() == geo.DefaultOverlapDistanceKm && oq.Tier() == geo.TierSameCountry && !oq.IncludeCompleted &&
 		asOfDay(oq) == idx.day
 }

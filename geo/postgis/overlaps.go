@@ -21,7 +21,8 @@ import (
 // activities: over 60 s for the unfiltered list at 100k activities.
 // The parts:
 //
-//	m     the activities taking part (visible, filtered, status) and leads
+//	m     the activities taking part (visible, filtered, status) and leads;
+//	      for one activity's overlaps, it whatever the filter
 //	loc   their locations
 //	cand  candidate location pairs per tier, already of different leads
 //	best  one row per activity pair: strongest tier, shortest distance
@@ -140,7 +141,11 @@ func overlapPairs(q *query, v geo.Viewer, oq geo.OverlapQuery) (string, error) {
 	if err := oq.Validate(); err != nil {
 		return "", err
 	}
-	if err := q.activities(v, oq.Filter); err != nil {
+	if oq.Activity != 0 {
+		if err := q.anchored(v, oq.Filter, oq.Activity); err != nil {
+			return "", err
+		}
+	} else if err := q.activities(v, oq.Filter); err != nil {
 		return "", err
 	}
 	q.takingPart(oq.IncludeCompleted)
@@ -152,16 +157,20 @@ func overlapPairs(q *query, v geo.Viewer, oq geo.OverlapQuery) (string, error) {
 	if oq.Tier() >= geo.TierSameCountry {
 		branches = append(branches, sameCountrySQL)
 	}
-	org := "true"
+	sides := "true"
 	if oq.Organisation != 0 {
 		o := q.arg(oq.Organisation)
-		org = "(ma.lead = " + o + " OR mb.lead = " + o + ")"
+		sides = "(ma.lead = " + o + " OR mb.lead = " + o + ")"
+	}
+	if oq.Activity != 0 {
+		a := q.arg(oq.Activity)
+		sides += " AND (best.a = " + a + " OR best.b = " + a + ")"
 	}
 	asOf := oq.AsOf
 	if asOf.IsZero() {
 		asOf = time.Now()
 	}
-	return fmt.Sprintf(overlapPairsSQL, q.sql(), strings.Join(branches, "\n\tUNION ALL\n\t"), org, metres,
+	return fmt.Sprintf(overlapPairsSQL, q.sql(), strings.Join(branches, "\n\tUNION ALL\n\t"), sides, metres,
 		q.arg(asOf.Format("2006-01-02"))), nil
 }
 

@@ -31,19 +31,7 @@ func TestDemoOverlapsFound(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ids := map[string]int64{}
-	rows, err := conn.Query(ctx, `SELECT iati_identifier, id FROM activities WHERE iati_identifier IS NOT NULL`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for rows.Next() {
-		var k string
-		var id int64
-		if err := rows.Scan(&k, &id); err != nil {
-			t.Fatal(err)
-		}
-		ids[k] = id
-	}
+	ids := activityIDs(t, conn)
 	key := func(a, b int64) [2]int64 {
 		if a > b {
 			a, b = b, a
@@ -95,6 +83,124 @@ func TestDemoOverlapsFound(t *testing.T) {
 		}
 	}
 	t.Logf("%d overlaps in the demo data; the %d planted ones rank within the first %d (lowest score %.1f)", len(p.Overlaps), len(ds.Overlaps), worst+1, minPlanted)
+}
+
+// activityIDs maps IATI identifiers to activity ids.
+func activityIDs(t *testing.T, conn *pgx.Conn) map[string]int64 {
+	t.Helper()
+	rows, err := conn.Query(context.Background(), `SELECT iati_identifier, id FROM activities WHERE iati_identifier IS NOT NULL`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]int64{}
+	for rows.Next() {
+		var k string
+		var id int64
+		if err := rows.Scan(&k, &id); err != nil {
+			t.Fatal(err)
+		}
+		ids[k] = id
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return ids
+}
+
+// One activity's overlaps (its own pass) are the overlaps of all (here
+// from the overlap index) that it is a side of, for each activity of the
+// overlaps planted in the demo data.
+func TestActivityOverlaps(t *testing.T) {
+	ctx := context.Background()
+	dbURL := pgtest.New(t, pgtest.Demo)
+	s := open(t, dbURL)
+	ds, err := dataload.DemoDataset(ctx, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := activityIDs(t, connect(t, dbURL))
+	if r, err := s.RefreshOverlapIndex(ctx); err != nil || !r.Built {
+		t.Fatalf("index: %+v, %v", r, err)
+	}
+	every, err := s.Overlaps(ctx, anonymous, geo.OverlapQuery{Page: geo.Page{Limit: 10000}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if int(every.NumberMatched) != len(every.Overlaps) {
+		t.Fatalf("numberMatched %d, got %d", every.NumberMatched, len(every.Overlaps))
+	}
+	seen := map[int64]bool{}
+	for _, planted := range ds.Overlaps {
+		for _, id := range []int64{ids[planted.A], ids[planted.B]} {
+			if seen[id] {
+				continue
+			}
+			seen[id] = true
+			var want []geo.Overlap
+			for _, o := range every.Overlaps {
+				if o.A.ID == id || o.B.ID == id {
+					want = append(want, o)
+				}
+			}
+			got, err := s.Overlaps(ctx, anonymous, geo.OverlapQuery{Activity: id, Page: geo.Page{Limit: 1000}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(want) == 0 || got.NumberMatched != int64(len(want)) || len(got.Overlaps) != len(want) {
+				t.Fatalf("activity %d (%s): %d overlaps (matched %d), want %d", id, planted.CityName, len(got.Overlaps), got.NumberMatched, len(want))
+			}
+			for i, x := range got.Overlaps {
+				y := want[i]
+				if x.A.ID != y.A.ID || x.B.ID != y.B.ID || x.Tier != y.Tier || math.Abs(x.DistanceKm-y.DistanceKm) > 1e-6 ||
+					x.Score != y.Score || !slices.Equal(x.Themes, y.Themes) || !x.From.Equal(y.From) || !x.To.Equal(y.To) ||
+					x.ActiveNow != y.ActiveNow || x.SamePlace != y.SamePlace || x.Place != y.Place ||
+					x.A.Location != y.A.Location || x.B.Location != y.B.Location {
+					t.Fatalf("activity %d, overlap %d:\nits own %+v\nof all   %+v", id, i, x, y)
+				}
+			}
+		}
+	}
+	t.Logf("%d activities of planted overlaps checked", len(seen))
+}
+
+// One activity's overlaps follow visibility: an activity the viewer may
+// not see has none (the API answers 404), and a pair with one it may not
+// see is left out.
+func TestActivityOverlapsFollowVisibility(t *testing.T) {
+	ctx := context.Background()
+	dbURL := pgtest.New(t, pgtest.Reference)
+	s := open(t, dbURL)
+	f := newOvlFixture(t, dbURL)
+	a := f.add(ovlAct{org: 0, lon: 36.8, lat: -1.3})
+	b := f.add(ovlAct{org: 1, lon: 36.81, lat: -1.3, visibility: "members"})
+	c := f.add(ovlAct{org: 2, lon: 36.82, lat: -1.3})
+	member := geo.Viewer{Kind: geo.Member, OrganisationID: f.orgs[2]}
+	for _, tt := range []struct {
+		name   string
+		v      geo.Viewer
+		id     int64
+		others []int64
+	}{
+		{"anonymous, members-only activity", anonymous, b, nil},
+		{"anonymous, public activity", anonymous, a, []int64{c}},
+		{"member", member, b, []int64{a, c}},
+		{"secretariat", geo.Viewer{Kind: geo.Secretariat}, a, []int64{b, c}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := s.Overlaps(ctx, tt.v, geo.OverlapQuery{Activity: tt.id, Filter: geo.ActivityFilter{IDs: []int64{a, b, c}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var others []int64
+			for _, o := range p.Overlaps {
+				others = append(others, o.A.ID+o.B.ID-tt.id)
+			}
+			slices.Sort(others)
+			if !slices.Equal(others, tt.others) || p.NumberMatched != int64(len(tt.others)) {
+				t.Errorf("overlaps with %v (matched %d), want %v", others, p.NumberMatched, tt.others)
+			}
+		})
+	}
 }
 
 // ovlFixture builds activities for the rule's table tests.
@@ -621,19 +727,70 @@ func TestOverlapIndexMatchesSQL(t *testing.T) {
 }
 
 // The Go pass answers every kind of query as the SQL statement of the rule
-// does: filters, distances, tiers, statuses, an organisation, a day, a
-// minimum score, pages, and the matrix.
+// does: filters, distances, tiers, statuses, an organisation, one
+// activity, a day, a minimum score, pages, and the matrix.
 func TestOverlapPassMatchesSQL(t *testing.T) {
 	ctx := context.Background()
 	dbURL := pgtest.New(t, pgtest.Demo)
 	withPass, withSQL := open(t, dbURL), open(t, dbURL)
 	withSQL.UseOverlapSQL()
-	var org int64
-	if err := connect(t, dbURL).QueryRow(ctx, `SELECT organisation_id FROM activity_organisations WHERE role = 'lead'
+	conn := connect(t, dbURL)
+	var org, wide, hidden int64
+	if err := conn.QueryRow(ctx, `SELECT organisation_id FROM activity_organisations WHERE role = 'lead'
 		GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1`).Scan(&org); err != nil {
 		t.Fatal(err)
 	}
+	// One activity: the one in the most overlaps, a country-wide one in
+	// the most, and a members-only one (not visible here).
 	all := geo.Page{Limit: 10000}
+	every, err := withSQL.Overlaps(ctx, anonymous, geo.OverlapQuery{Page: all})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := map[int64]int{}
+	for _, o := range every.Overlaps {
+		in[o.A.ID]++
+		in[o.B.ID]++
+	}
+	busy := mostIn(in, nil)
+	rows, err := conn.Query(ctx, `SELECT activity_id FROM activity_locations WHERE kind = 'country'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wides, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		t.Fatal(err)
+	}
+	wide = mostIn(in, wides)
+	if err := conn.QueryRow(ctx, `SELECT min(id) FROM activities WHERE visibility = 'members' AND status = 'implementation'`).Scan(&hidden); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("one activity: %d in %d overlaps, country-wide %d in %d, members-only %d", busy, in[busy], wide, in[wide], hidden)
+	// Filters that leave out the busy activity itself: the other status
+	// taking part, and the themes it lacks.
+	var partner int64 // a lead busy overlaps with
+	for _, o := range every.Overlaps {
+		switch busy {
+		case o.A.ID:
+			partner = o.B.OrganisationID
+		case o.B.ID:
+			partner = o.A.OrganisationID
+		}
+	}
+	var status string
+	var lacks []string
+	if err := conn.QueryRow(ctx, `SELECT status, (SELECT array_agg(code) FROM themes WHERE code NOT IN
+		(SELECT theme_code FROM activity_themes WHERE activity_id = a.id)) FROM activities a WHERE id = $1`, busy).Scan(&status, &lacks); err != nil {
+		t.Fatal(err)
+	}
+	otherStatus := geo.StatusPipeline
+	if status == string(otherStatus) {
+		otherStatus = geo.StatusImplementation
+	}
+	notBusy := geo.ActivityFilter{Statuses: []geo.Status{otherStatus}}
+	if p, err := withSQL.Overlaps(ctx, anonymous, geo.OverlapQuery{Activity: busy, Filter: notBusy}); err != nil || p.NumberMatched == 0 {
+		t.Fatalf("activity %d (%s) has no overlaps with %s activities: %v", busy, status, otherStatus, err)
+	}
 	for _, q := range []geo.OverlapQuery{
 		{Page: all},
 		{DistanceKm: 5, Page: all},
@@ -651,6 +808,18 @@ func TestOverlapPassMatchesSQL(t *testing.T) {
 		{Filter: geo.ActivityFilter{Datetime: &geo.Interval{Start: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}}, IncludeCompleted: true, Page: all},
 		{Page: geo.Page{Limit: 9, Offset: 31}},
 		{Page: geo.Page{Limit: 10, Offset: 100000}},
+		{Activity: busy, Page: all},
+		{Activity: busy, Page: geo.Page{Limit: 3, Offset: 2}},
+		{Activity: busy, DistanceKm: 5, MinScore: 60, Page: all},
+		{Activity: busy, IncludeCompleted: true, AsOf: demo.ReferenceDate(), Page: all},
+		{Activity: busy, Organisation: partner, Page: all},
+		{Activity: busy, Filter: notBusy, Page: all},
+		{Activity: busy, Filter: geo.ActivityFilter{Themes: lacks}, IncludeCompleted: true, Page: all},
+		{Activity: wide, Page: all},
+		{Activity: wide, MaxTier: geo.TierInCountry, Page: all},
+		{Activity: wide, MaxTier: geo.TierNear, Page: all},
+		{Activity: hidden, Page: all},
+		{Activity: 1 << 40, Page: all},
 	} {
 		pp, err := withPass.Overlaps(ctx, anonymous, q)
 		if err != nil {
@@ -775,4 +944,19 @@ func TestHotspotPassMatchesSQL(t *testing.T) {
 			}
 		}
 	}
+}
+
+// mostIn returns the activity (of among, or of all when nil) in the most
+// overlaps, the lowest id of those tied.
+func mostIn(in map[int64]int, among []int64) int64 {
+	var best int64
+	for id, n := range in {
+		if among != nil && !slices.Contains(among, id) {
+			continue
+		}
+		if best == 0 || n > in[best] || n == in[best] && id < best {
+			best = id
+		}
+	}
+	return best
 }
