@@ -25,17 +25,31 @@ var vectorLayers = map[string]map[string]any{
 			"top_themes": "String (up to 3, most frequent first)", "top_constituencies": "String (up to 3)",
 			"west": "Number", "south": "Number", "east": "Number", "north": "Number"},
 	},
-	geo.LayerBasemap: {
-		"id": geo.LayerBasemap, "minzoom": 0, "maxzoom": geo.MaxZoom,
-		"description": "The basemap from the reference data, as four MVT layers: land and boundaries (Natural Earth), country_labels (name, iso_a2), places (GeoNames: name, country, population, feature_code; the most populous above a floor that falls with the zoom, at most 200 per tile).",
-		"fields":      map[string]string{"iso_a2": "String", "name": "String", "country": "String", "population": "Number", "feature_code": "String"},
-	},
+	geo.LayerBasemap: {"id": geo.LayerBasemap, "minzoom": 0, "maxzoom": geo.MaxZoom}, // listed as basemapVectorLayers
 	geo.LayerCountries: {
 		"id": geo.LayerCountries, "minzoom": 0, "maxzoom": geo.MaxZoom,
 		"description": "Country outlines (Natural Earth) simplified to about a pixel, with the filtered activity count and distinct member organisations.",
 		"fields": map[string]string{"iso_a2": "String", "name": "String", "region_code": "String",
 			"activity_count": "Number", "member_count": "Number"},
 	},
+}
+
+// basemapVectorLayers are the four MVT layers a basemap tile holds, each
+// listed by its own id: MapLibre checks a style layer's source-layer
+// against these.
+var basemapVectorLayers = []map[string]any{
+	{"id": "land", "minzoom": 0, "maxzoom": geo.MaxZoom,
+		"description": "Country polygons (Natural Earth), simplified to about a pixel.",
+		"fields":      map[string]string{"iso_a2": "String"}},
+	{"id": "boundaries", "minzoom": 0, "maxzoom": geo.MaxZoom,
+		"description": "Country outlines (Natural Earth).",
+		"fields":      map[string]string{"iso_a2": "String"}},
+	{"id": "country_labels", "minzoom": 0, "maxzoom": geo.MaxZoom,
+		"description": "A point inside each country to write its name at.",
+		"fields":      map[string]string{"iso_a2": "String", "name": "String"}},
+	{"id": "places", "minzoom": 0, "maxzoom": geo.MaxZoom,
+		"description": "GeoNames places, the most populous above a floor that falls with the zoom, at most 200 per tile.",
+		"fields":      map[string]string{"name": "String", "country": "String", "population": "Number", "feature_code": "String"}},
 }
 
 // tilejson answers /tiles/{layers}.json: TileJSON 3.0.0 whose tile URL
@@ -66,7 +80,11 @@ func (s *server) tilejson(c *gin.Context) error {
 	minzoom, maxzoom := geo.MaxZoom, 0
 	for _, l := range layers {
 		vl := vectorLayers[l]
-		vls = append(vls, vl)
+		if l == geo.LayerBasemap {
+			vls = append(vls, basemapVectorLayers...)
+		} else {
+			vls = append(vls, vl)
+		}
 		minzoom, maxzoom = min(minzoom, vl["minzoom"].(int)), max(maxzoom, vl["maxzoom"].(int))
 	}
 	return writeJSON(c, mediaJSON, map[string]any{

@@ -130,8 +130,15 @@ func TestTileJSON(t *testing.T) {
 				for _, vl := range tj.VectorLayers {
 					ids = append(ids, vl.ID)
 				}
-				if tj.TileJSON != "3.0.0" || len(tj.Tiles) != 1 || !slices.Equal(ids, strings.Split(name, ",")) {
-					t.Fatalf("tilejson %q, tiles %q, vector_layers %q", tj.TileJSON, tj.Tiles, ids)
+				// vector_layers name the MVT layers of the tiles, which
+				// MapLibre checks style layers' source-layer against: the
+				// basemap tile layer holds four.
+				wantIDs := strings.Split(name, ",")
+				if name == geo.LayerBasemap {
+					wantIDs = []string{"land", "boundaries", "country_labels", "places"}
+				}
+				if tj.TileJSON != "3.0.0" || len(tj.Tiles) != 1 || !slices.Equal(ids, wantIDs) {
+					t.Fatalf("tilejson %q, tiles %q, vector_layers %q, want %q", tj.TileJSON, tj.Tiles, ids, wantIDs)
 				}
 
 				// The tile URL: this server, the layers, the filters and v.
@@ -154,6 +161,11 @@ func TestTileJSON(t *testing.T) {
 				ls, resp := decodeTile(t, e, tileURL)
 				if resp.StatusCode != http.StatusOK {
 					t.Fatalf("%s = %d", tileURL, resp.StatusCode)
+				}
+				for _, l := range ls {
+					if !slices.Contains(ids, l.Name) {
+						t.Errorf("%s: MVT layer %q is not in vector_layers %q", tileURL, l.Name, ids)
+					}
 				}
 				if name == "countries,clusters,activities" {
 					acts := layer(ls, geo.LayerActivities)
