@@ -58,6 +58,7 @@ type webVisit struct {
 	Requests     int                `json:"requests"`
 	Bytes        int64              `json:"bytes"`
 	Tiles        int                `json:"tiles"`
+	TileURLs     int                `json:"tile_urls"` // distinct tiles among them
 	TileBytes    int64              `json:"tile_bytes"`
 	JSBytes      int64              `json:"js_bytes"`
 	CSSBytes     int64              `json:"css_bytes"`
@@ -363,15 +364,16 @@ func printWebTables(w io.Writer, cases []webCase) {
 	if len(cases) == 0 {
 		return
 	}
-	fmt.Fprintln(w, "| public activities | viewport | server tile cache | visits | idle median ms | p90 ms | min ms | tiles (kB) | requests (kB) | JS kB | load before/after |")
+	fmt.Fprintln(w, "| public activities | viewport | server tile cache | visits | idle median ms | p90 ms | min ms | tile requests (distinct, kB) | requests (kB) | JS kB | load before/after |")
 	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|")
 	for _, c := range cases {
 		vs := measured(c.visits)
 		idle := summarize(field(vs, func(v webVisit) float64 { return v.IdleMS }))
 		med := func(f func(webVisit) float64) float64 { return summarize(field(vs, f)).median }
-		fmt.Fprintf(w, "| %s | %s %s | %s | %d | %.0f | %.0f | %.0f | %.0f (%s) | %.0f (%s) | %s | %s / %s |\n",
+		fmt.Fprintf(w, "| %s | %s %s | %s | %d | %.0f | %.0f | %.0f | %.0f (%.0f, %s) | %.0f (%s) | %s | %s / %s |\n",
 			thousands(c.public), c.viewport.name, c.viewport, c.cache, idle.n, idle.median, idle.p90, idle.min,
-			med(func(v webVisit) float64 { return float64(v.Tiles) }), kb(med(func(v webVisit) float64 { return float64(v.TileBytes) })),
+			med(func(v webVisit) float64 { return float64(v.Tiles) }), med(func(v webVisit) float64 { return float64(v.TileURLs) }),
+			kb(med(func(v webVisit) float64 { return float64(v.TileBytes) })),
 			med(func(v webVisit) float64 { return float64(v.Requests) }), kb(med(func(v webVisit) float64 { return float64(v.Bytes) })),
 			strings.TrimSuffix(kb(med(func(v webVisit) float64 { return float64(v.JSBytes) })), " kB"), c.load[0], c.load[1])
 	}

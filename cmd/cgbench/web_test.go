@@ -65,7 +65,7 @@ func TestWebTables(t *testing.T) {
 		t.Errorf("topMS = %q", got)
 	}
 	visit := func(idle float64, warmup bool) webVisit {
-		return webVisit{Kind: "visit", State: "idle", IdleMS: idle, Tiles: 8, TileBytes: 227000, Requests: 14, Bytes: 568000,
+		return webVisit{Kind: "visit", State: "idle", IdleMS: idle, Tiles: 8, TileURLs: 4, TileBytes: 227000, Requests: 14, Bytes: 568000,
 			JSBytes: 326000, Warmup: warmup, Phases: map[string]float64{"html_end": 6, "tiles_end": 600}}
 	}
 	cases := []webCase{{public: 99895, viewport: desktopViewport, cache: "cold",
@@ -75,7 +75,7 @@ func TestWebTables(t *testing.T) {
 	printWebTables(&b, cases)
 	out := b.String()
 	for _, want := range []string{
-		"| 99,895 | desktop 1280x800@1x | cold | 2 | 1250 | 1300 | 1200 | 8 (227 kB) | 14 (568 kB) | 326 |",
+		"| 99,895 | desktop 1280x800@1x | cold | 2 | 1250 | 1300 | 1200 | 8 (4, 227 kB) | 14 (568 kB) | 326 |",
 		"| 99,895 | desktop | cold | 6 | - | - | - | - | - | - | 600 | 1250 |", // phases never seen: -
 		"busy ms per thread: CrRendererMain 1000",
 	} {

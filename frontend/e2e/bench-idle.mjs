@@ -116,7 +116,12 @@ async function visit(browser, { traceTo } = {}) {
     const finished = [];
     const errors = [];
     page.on('requestfinished', (req) => finished.push(req));
-    page.on('requestfailed', (req) => errors.push(`${req.url()}: ${req.failure()?.errorText}`));
+    const aborted = [];
+    page.on('requestfailed', (req) => {
+      // The app may cancel a request it no longer needs (an AbortController); that is no failure.
+      const why = req.failure()?.errorText ?? '';
+      (why === 'net::ERR_ABORTED' ? aborted : errors).push(`${req.url()}: ${why}`);
+    });
     page.on('pageerror', (err) => errors.push(String(err)));
     if (traceTo) {
       await browser.startTracing(page, {
@@ -130,7 +135,12 @@ async function visit(browser, { traceTo } = {}) {
       ...window.__cgBench,
       timeOrigin: performance.timeOrigin,
       nav: performance.getEntriesByType('navigation')[0]?.toJSON(),
+      resources: performance.getEntriesByType('resource').map((e) => [e.name, e.transferSize, e.encodedBodySize]),
     }));
+    // Playwright reports no body size for the worker's script (Chromium
+    // fetches it outside the page); the page's resource timing has it. The
+    // tiles are fetched by the worker, so only Playwright sees those.
+    const resourceBody = new Map(page_.resources.filter(([, transfer]) => transfer > 0).map(([name, , body]) => [name, body]));
     const trace = traceTo ? await browser.stopTracing() : undefined;
     const requests = [];
     for (const req of finished) {
@@ -144,11 +154,11 @@ async function visit(browser, { traceTo } = {}) {
         start: t.startTime - page_.timeOrigin,
         end: t.startTime + t.responseEnd - page_.timeOrigin,
         ttfb: t.responseStart >= 0 ? t.responseStart - Math.max(t.requestStart, 0) : -1,
-        body: sizes?.responseBodySize ?? 0,
+        body: sizes?.responseBodySize || resourceBody.get(req.url()) || 0,
         headers: sizes?.responseHeadersSize ?? 0,
       });
     }
-    return { state: page_.state, idle: page_.at, nav: page_.nav, requests, errors, trace };
+    return { state: page_.state, idle: page_.at, nav: page_.nav, requests, errors, aborted, trace };
   } finally {
     await context.close();
   }
@@ -173,10 +183,12 @@ function summarise(v) {
     requests: before.length,
     bytes: sum(before),
     tiles: tiles.length,
+    tile_urls: new Set(tiles.map((r) => r.path)).size, // world copies ask a tile again (a revalidation)
     tile_bytes: sum(tiles),
     js_bytes: sum(js),
     css_bytes: sum(of('css')),
     late_requests: v.requests.length - before.length,
+    aborted_requests: v.aborted.length,
     phases: {
       html_end: round(v.nav?.responseEnd ?? -1),
       dom_content_loaded: round(v.nav?.domContentLoadedEventEnd ?? -1),
