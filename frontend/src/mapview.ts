@@ -261,7 +261,8 @@ export class MapView {
   /** The map's view as a `bbox` parameter, or undefined when the whole world is in view. */
   bbox(): string | undefined {
     const b = this.map.getBounds();
-    if (b.getEast() - b.getWest() >= 360) return undefined;
+    // The whole world's width (give or take a rounding) is no box at all.
+    if (b.getEast() - b.getWest() >= 359.9) return undefined;
     const south = Math.max(-90, b.getSouth());
     const north = Math.min(90, b.getNorth());
     const r = (n: number) => n.toFixed(4);

@@ -35,15 +35,13 @@ export function Legend() {
       </button>
       {open && (
         <div class="legend-body">
-          <fieldset class="switch">
-            <legend>Colour activities by</legend>
-            {(['constituency', 'theme'] as ColourMode[]).map((m) => (
-              <label key={m}>
-                <input type="radio" name="colour" value={m} checked={view.colour === m} onChange={() => update({ colour: m })} />
-                {m === 'constituency' ? 'lead’s constituency' : 'main theme'}
-              </label>
-            ))}
-          </fieldset>
+          <label class="switch">
+            Colour activities by{' '}
+            <select value={view.colour} onChange={(e) => update({ colour: e.currentTarget.value as ColourMode })}>
+              <option value="constituency">lead’s constituency</option>
+              <option value="theme">main theme</option>
+            </select>
+          </label>
           <ul class="entries" data-testid="legend-entries">
             {entries.map(([name, colour]) => (
               <li key={name}>
@@ -52,18 +50,18 @@ export function Legend() {
               </li>
             ))}
           </ul>
-          <ul class="entries precision-key" aria-label="Precision">
+          <ul class="precision-key" aria-label="Precision">
             <li>
-              <span class="dot p-exact" aria-hidden="true" /> exact point
+              <span class="dot p-exact" aria-hidden="true" /> exact
             </li>
             <li>
               <span class="dot p-approximate" aria-hidden="true" /> approximate
             </li>
             <li>
-              <span class="dot p-vague" aria-hidden="true" /> city, area or country level
+              <span class="dot p-vague" aria-hidden="true" /> city, area or country
             </li>
             <li>
-              <span class="dot cluster" aria-hidden="true" /> cluster (click to zoom in)
+              <span class="dot cluster" aria-hidden="true" /> cluster: click to zoom
             </li>
           </ul>
           <label class="switch">
