@@ -7,14 +7,24 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/commonground/commonground/geo"
+	"github.com/commonground/commonground/geo/glyphs"
 )
 
-// styleSource is the one source of the default style: CommonGround's own
-// vector tiles, through their TileJSON.
-const styleSource = "commonground"
+// The default style's two sources, both CommonGround's own vector tiles
+// through their TileJSON: the data layers, which take the filters, and the
+// basemap, which does not depend on them (so filtering the map does not
+// reload it).
+const (
+	styleSource   = "commonground"
+	basemapSource = "basemap"
+)
 
-// styleLayers are the tile layers the default style draws.
+// styleLayers are the tile layers of the data source.
 var styleLayers = []string{geo.LayerCountries, geo.LayerClusters, geo.LayerActivities}
+
+// glyphsPath is the style's glyphs URL template (MapLibre fills in
+// {fontstack} and {range}); fontsRoute serves it.
+const glyphsPath = "/fonts/{fontstack}/{range}.pbf"
 
 // Colours of the default style.
 const (
@@ -22,6 +32,9 @@ const (
 	colourLand     = "#f4f1e8"
 	colourBorder   = "#9aa7b1"
 	colourCluster  = "#3b5b92"
+	colourLabel    = "#3d4448"
+	colourPlace    = "#22282b"
+	colourHalo     = "#ffffff"
 	colourFallback = "#7f7f7f" // an activity without a lead constituency
 )
 
@@ -50,9 +63,10 @@ var countryRamp = []any{
 }
 
 // style answers /style.json: a MapLibre style (v8) over CommonGround's own
-// vector tiles only. The filters of the request go on to the TileJSON URL,
-// so /style.json?theme=resilience draws the filtered map. It has no glyphs,
-// sprite or symbol layers: there is no glyph server yet.
+// vector tiles and glyphs only. The filters of the request go on to the
+// data source's TileJSON URL, so /style.json?theme=resilience draws the
+// filtered map; the basemap source never carries them. It has no sprite:
+// labels are text only.
 func (s *server) style(c *gin.Context) error {
 	p, err := parseParams(c, filterParams, tileParams)
 	if err != nil {
@@ -72,11 +86,12 @@ func (s *server) style(c *gin.Context) error {
 	if len(q) > 0 {
 		tilejson += "?" + q.Encode()
 	}
-	return writeJSON(c, mediaJSON, defaultStyle(tilejson))
+	return writeJSON(c, mediaJSON, defaultStyle(tilejson, abs(c, "/tiles/"+geo.LayerBasemap+".json"), abs(c, glyphsPath)))
 }
 
-// defaultStyle builds the style with its one source at tilejsonURL.
-func defaultStyle(tilejsonURL string) map[string]any {
+// defaultStyle builds the style with the data source at tilejsonURL, the
+// basemap source at basemapURL and glyphs from glyphsURL.
+func defaultStyle(tilejsonURL, basemapURL, glyphsURL string) map[string]any {
 	match := []any{"match", []any{"get", "constituency"}}
 	for _, k := range geo.Constituencies {
 		match = append(match, string(k), constituencyColours[k])
@@ -93,12 +108,14 @@ func defaultStyle(tilejsonURL string) map[string]any {
 		"version": 8,
 		"name":    "CommonGround",
 		"metadata": map[string]any{
-			"commonground:description": "Where the alliance's members work: countries shaded by activity count, clusters sized by locations, activities coloured by the lead organisation's constituency.",
+			"commonground:description": "Where the alliance's members work: countries shaded by activity count and named from the basemap, places named from zoom 4, clusters sized and labelled by locations, activities coloured by the lead organisation's constituency. Labels use the Go fonts from this server.",
 		},
 		"center": []float64{15, 15},
 		"zoom":   2,
+		"glyphs": glyphsURL,
 		"sources": map[string]any{
-			styleSource: map[string]any{"type": "vector", "url": tilejsonURL},
+			styleSource:   map[string]any{"type": "vector", "url": tilejsonURL},
+			basemapSource: map[string]any{"type": "vector", "url": basemapURL},
 		},
 		"layers": []any{
 			map[string]any{"id": "background", "type": "background",
@@ -113,8 +130,8 @@ func defaultStyle(tilejsonURL string) map[string]any {
 					"line-color": colourBorder,
 					"line-width": []any{"interpolate", []any{"linear"}, []any{"zoom"}, 1, 0.5, 6, 1.2},
 				}},
-			// A count label needs a symbol layer and so glyphs; until the
-			// server has them, the circle's size says the count.
+			countryLabels(),
+			placeLabels(),
 			map[string]any{"id": "clusters", "type": "circle", "source": styleSource, "source-layer": geo.LayerClusters,
 				"paint": map[string]any{
 					"circle-color":        colourCluster,
@@ -123,6 +140,7 @@ func defaultStyle(tilejsonURL string) map[string]any {
 					"circle-stroke-color": "#ffffff",
 					"circle-stroke-width": 1.5,
 				}},
+			clusterCounts(count),
 			map[string]any{"id": "activities", "type": "circle", "source": styleSource, "source-layer": geo.LayerActivities,
 				"minzoom": geo.ClusterMaxZoom + 1,
 				"paint": map[string]any{
@@ -134,5 +152,75 @@ func defaultStyle(tilejsonURL string) map[string]any {
 					"circle-stroke-opacity": byPrecision(1, 0.8, 0.4),
 				}},
 		},
+	}
+}
+
+// textPaint is dark text with a white halo, legible on any fill.
+func textPaint(colour string, halo float64) map[string]any {
+	return map[string]any{"text-color": colour, "text-halo-color": colourHalo, "text-halo-width": halo, "text-halo-blur": 0.5}
+}
+
+// labelAnchors are where a name may go round its point: on it, else below,
+// above, right or left of it, clear of a small cluster circle there (the
+// cluster counts are placed first and block the names they overlap).
+var labelAnchors = []string{"center", "top", "bottom", "left", "right"}
+
+// countryLabels names the countries at their label points, from zoom 2,
+// growing with the zoom. Country-wide activities are drawn at the same
+// points, so the names often move aside (labelAnchors).
+func countryLabels() map[string]any {
+	return map[string]any{"id": "country-labels", "type": "symbol", "source": basemapSource, "source-layer": "country_labels",
+		"minzoom": 2,
+		"layout": map[string]any{
+			"text-field":           []any{"get", "name"},
+			"text-font":            []string{glyphs.Regular},
+			"text-size":            []any{"interpolate", []any{"linear"}, []any{"zoom"}, 2, 10, 4, 13, 7, 17},
+			"text-max-width":       7,
+			"text-padding":         2,
+			"text-variable-anchor": labelAnchors,
+			"text-radial-offset":   1.3,
+		},
+		"paint": textPaint(colourLabel, 1.2),
+	}
+}
+
+// placeLabels names GeoNames places from zoom 4, the most populous placed
+// first.
+func placeLabels() map[string]any {
+	return map[string]any{"id": "place-labels", "type": "symbol", "source": basemapSource, "source-layer": "places",
+		"minzoom": 4,
+		"layout": map[string]any{
+			"text-field":           []any{"get", "name"},
+			"text-font":            []string{glyphs.Regular},
+			"text-size":            []any{"interpolate", []any{"linear"}, []any{"zoom"}, 4, 10, 10, 14},
+			"text-max-width":       7,
+			"text-variable-anchor": labelAnchors,
+			"text-radial-offset":   1.1,
+			"symbol-sort-key":      []any{"-", []any{"to-number", []any{"get", "population"}, 0}},
+		},
+		"paint": textPaint(colourPlace, 1),
+	}
+}
+
+// clusterCounts writes each cluster's location count on its circle,
+// abbreviated from a thousand up (1.2k, 12k, 3.4M; the thresholds are where
+// rounding would reach the next unit), always drawn.
+func clusterCounts(count []any) map[string]any {
+	oneDecimal := func(by float64, suffix string) []any {
+		return []any{"concat", []any{"number-format", []any{"/", count, by},
+			map[string]any{"locale": "en", "max-fraction-digits": 1}}, suffix}
+	}
+	return map[string]any{"id": "cluster-counts", "type": "symbol", "source": styleSource, "source-layer": geo.LayerClusters,
+		"layout": map[string]any{
+			"text-field": []any{"case",
+				[]any{">=", count, 999_500}, oneDecimal(1_000_000, "M"),
+				[]any{">=", count, 9_950}, []any{"concat", []any{"to-string", []any{"round", []any{"/", count, 1000}}}, "k"},
+				[]any{">=", count, 1000}, oneDecimal(1000, "k"),
+				[]any{"to-string", count}},
+			"text-font":          []string{glyphs.Bold},
+			"text-size":          []any{"interpolate", []any{"linear"}, count, 1, 10, 100, 12, 10000, 15},
+			"text-allow-overlap": true,
+		},
+		"paint": map[string]any{"text-color": "#ffffff"},
 	}
 }

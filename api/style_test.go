@@ -81,12 +81,14 @@ func TestStyle(t *testing.T) {
 	e := newEnv(t, refURL, postgis.Config{}, nil)
 	s, body := getStyle(t, e, "")
 
-	t.Run("only our own tiles, no glyphs, sprite or symbols", func(t *testing.T) {
-		if s.Version != 8 || s.Glyphs != nil || s.Sprite != nil {
+	t.Run("only our own tiles and glyphs, no sprite", func(t *testing.T) {
+		if s.Version != 8 || s.Glyphs == nil || *s.Glyphs != styleBase+"/fonts/{fontstack}/{range}.pbf" || s.Sprite != nil {
 			t.Errorf("version %d, glyphs %v, sprite %v", s.Version, s.Glyphs, s.Sprite)
 		}
-		src, ok := s.Sources["commonground"]
-		if len(s.Sources) != 1 || !ok || src.Type != "vector" || src.URL != styleBase+"/tiles/countries,clusters,activities.json" {
+		data, ok1 := s.Sources["commonground"]
+		base, ok2 := s.Sources["basemap"]
+		if len(s.Sources) != 2 || !ok1 || !ok2 || data.Type != "vector" || data.URL != styleBase+"/tiles/countries,clusters,activities.json" ||
+			base.Type != "vector" || base.URL != styleBase+"/tiles/basemap.json" {
 			t.Errorf("sources %+v", s.Sources)
 		}
 		// Every absolute URL anywhere in the document is this server's.
@@ -95,22 +97,47 @@ func TestStyle(t *testing.T) {
 				t.Errorf("outside URL %q", m)
 			}
 		}
-		for _, l := range s.Layers {
-			if l["type"] == "symbol" {
-				t.Errorf("symbol layer %v (no glyph server yet)", l["id"])
-			}
-			if src, ok := l["source"]; ok && src != "commonground" {
-				t.Errorf("layer %v reads source %v", l["id"], src)
-			}
-		}
 		var ids []string
 		for _, l := range s.Layers {
-			ids = append(ids, l["id"].(string)+":"+l["type"].(string)+":"+str(l["source-layer"]))
+			ids = append(ids, l["id"].(string)+":"+l["type"].(string)+":"+str(l["source"])+"/"+str(l["source-layer"]))
 		}
-		want := []string{"background:background:", "countries-fill:fill:countries", "countries-line:line:countries",
-			"clusters:circle:clusters", "activities:circle:activities"}
+		// Labels lie under the data circles, except the counts on them.
+		want := []string{"background:background:/", "countries-fill:fill:commonground/countries", "countries-line:line:commonground/countries",
+			"country-labels:symbol:basemap/country_labels", "place-labels:symbol:basemap/places",
+			"clusters:circle:commonground/clusters", "cluster-counts:symbol:commonground/clusters", "activities:circle:commonground/activities"}
 		if !slices.Equal(ids, want) {
 			t.Errorf("layers %q, want %q", ids, want)
+		}
+	})
+
+	t.Run("every label font is served as itself", func(t *testing.T) {
+		symbols := 0
+		for _, l := range s.Layers {
+			if l["type"] != "symbol" {
+				continue
+			}
+			symbols++
+			layout, _ := l["layout"].(map[string]any)
+			fonts, _ := layout["text-font"].([]any)
+			if len(fonts) == 0 || layout["text-field"] == nil {
+				t.Errorf("%v: text-font %v, text-field %v", l["id"], layout["text-font"], layout["text-field"])
+				continue
+			}
+			var stack []string
+			for _, f := range fonts {
+				stack = append(stack, f.(string))
+			}
+			u := strings.NewReplacer("{fontstack}", url.PathEscape(strings.Join(stack, ",")), "{range}", "0-255").Replace(*s.Glyphs)
+			rec := e.do(t, http.MethodGet, u)
+			if rec.Code != http.StatusOK {
+				t.Fatalf("%v: %s = %d", l["id"], u, rec.Code)
+			}
+			if name, _, n := fontstackOf(t, rec.Body.Bytes()); name != stack[0] || n == 0 {
+				t.Errorf("%v: asks for %q, gets %q (%d glyphs)", l["id"], stack[0], name, n)
+			}
+		}
+		if symbols != 3 {
+			t.Errorf("%d symbol layers, want 3", symbols)
 		}
 	})
 
@@ -150,13 +177,22 @@ func TestStyle(t *testing.T) {
 		}
 	})
 
-	t.Run("filters go on to the TileJSON and its tiles", func(t *testing.T) {
+	t.Run("filters go on to the TileJSON and its tiles, not to the basemap", func(t *testing.T) {
 		s, _ := getStyle(t, e, "?theme=resilience&status=implementation&v=7")
 		u, err := url.Parse(s.Sources["commonground"].URL)
 		if err != nil || u.Query().Get("theme") != "resilience" || u.Query().Get("status") != "implementation" || u.Query().Has("v") {
 			t.Fatalf("source URL %q", s.Sources["commonground"].URL)
 		}
-		rec := e.do(t, http.MethodGet, u.String())
+		if b := s.Sources["basemap"].URL; b != styleBase+"/tiles/basemap.json" {
+			t.Errorf("basemap URL %q carries the filters", b)
+		}
+		rec := e.do(t, http.MethodGet, s.Sources["basemap"].URL)
+		var btj struct{ Tiles []string }
+		if rec.Code != http.StatusOK || json.Unmarshal(rec.Body.Bytes(), &btj) != nil || len(btj.Tiles) != 1 ||
+			strings.Contains(btj.Tiles[0], "theme=") || !strings.Contains(btj.Tiles[0], "/tiles/basemap/") {
+			t.Errorf("basemap TileJSON: %d %s", rec.Code, rec.Body)
+		}
+		rec = e.do(t, http.MethodGet, u.String())
 		var tj struct{ Tiles []string }
 		if rec.Code != http.StatusOK || json.Unmarshal(rec.Body.Bytes(), &tj) != nil || len(tj.Tiles) != 1 ||
 			!strings.Contains(tj.Tiles[0], "theme=resilience") {
