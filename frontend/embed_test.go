@@ -1,6 +1,8 @@
 package frontend
 
 import (
+	"bytes"
+	"compress/gzip"
 	"io/fs"
 	"strings"
 	"testing"
@@ -31,5 +33,49 @@ func TestAssets(t *testing.T) {
 	entries, err := fs.ReadDir(fsys, "assets")
 	if err != nil || len(entries) == 0 {
 		t.Errorf("assets/ is empty or missing: %v", err)
+	}
+}
+
+// maxGzipBytes is the ceiling on the whole built app, gzipped (issue 6:
+// "stays under 1.5 MB gzipped").
+const maxGzipBytes = 1_500_000
+
+// TestBundle checks the production build embedded in the binary: no source
+// maps (of ours or of third-party code) and no sourceMappingURL pointing at
+// one, and everything together under maxGzipBytes gzipped.
+func TestBundle(t *testing.T) {
+	fsys, built := Assets()
+	if !built {
+		t.Skip("no build in dist/ (run npm run build in frontend/)")
+	}
+	var total int64
+	err := fs.WalkDir(fsys, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		if strings.HasSuffix(path, ".map") {
+			t.Errorf("%s: a source map is shipped", path)
+		}
+		b, err := fs.ReadFile(fsys, path)
+		if err != nil {
+			return err
+		}
+		if strings.HasSuffix(path, "js") && bytes.Contains(b, []byte("sourceMappingURL=")) {
+			t.Errorf("%s names a source map", path)
+		}
+		var buf bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+		zw.Write(b)
+		zw.Close()
+		total += int64(buf.Len())
+		t.Logf("%-50s %8d bytes, %8d gzipped", path, len(b), buf.Len())
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("total gzipped: %d bytes", total)
+	if total > maxGzipBytes {
+		t.Errorf("the app is %d bytes gzipped, more than %d", total, maxGzipBytes)
 	}
 }
