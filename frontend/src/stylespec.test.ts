@@ -43,26 +43,41 @@ describe('the server default style (/style.json)', () => {
     expect(validateStyleMin(badExpr).length).toBeGreaterThan(0);
   });
 
-  it("reads only CommonGround's own TileJSON and needs no glyphs or sprite", () => {
-    expect(style.glyphs).toBeUndefined();
+  it("reads only CommonGround's own TileJSON and glyphs, and needs no sprite", () => {
+    expect(style.glyphs).toBe('http://localhost:8080/fonts/{fontstack}/{range}.pbf');
     expect(style.sprite).toBeUndefined();
-    expect(Object.keys(style.sources)).toEqual(['commonground']);
+    expect(Object.keys(style.sources).sort()).toEqual(['basemap', 'commonground']);
     expect(style.sources.commonground).toEqual({
       type: 'vector',
       url: 'http://localhost:8080/tiles/countries,clusters,activities.json',
     });
-    expect(style.layers.filter((l) => l.type === 'symbol')).toEqual([]);
+    expect(style.sources.basemap).toEqual({ type: 'vector', url: 'http://localhost:8080/tiles/basemap.json' });
     const urls = JSON.stringify(style).match(/[a-z][a-z0-9+.-]*:\/\/[^"]*/gi) ?? [];
     expect(urls.filter((u) => !u.startsWith('http://localhost:8080/'))).toEqual([]);
   });
 
-  it('draws countries, clusters, then activities from their tile layers', () => {
+  it('draws countries, their names, clusters with counts, then activities', () => {
     expect(style.layers.map((l) => [l.id, l.type, 'source-layer' in l ? l['source-layer'] : null])).toEqual([
       ['background', 'background', null],
       ['countries-fill', 'fill', 'countries'],
       ['countries-line', 'line', 'countries'],
+      ['country-labels', 'symbol', 'country_labels'],
+      ['place-labels', 'symbol', 'places'],
       ['clusters', 'circle', 'clusters'],
+      ['cluster-counts', 'symbol', 'clusters'],
       ['activities', 'circle', 'activities'],
+    ]);
+  });
+
+  it('abbreviates cluster counts from a thousand up', () => {
+    const l = style.layers.find((x) => x.id === 'cluster-counts') as { layout: Record<string, unknown> };
+    const spec = (latest.layout_symbol as Record<string, unknown>)['text-field'] as StylePropertySpecification;
+    const compiled = expression.createPropertyExpression(l.layout['text-field'], 'text-field', spec);
+    if (compiled.result !== 'success') throw new Error(JSON.stringify(compiled.value));
+    const text = (count: number) =>
+      compiled.value.evaluate({ zoom: 3 }, { type: 'Point', properties: { count } }).toString();
+    expect([1, 999, 1000, 1234, 9949, 9950, 12345, 999499, 999500, 1234567].map(text)).toEqual([
+      '1', '999', '1k', '1.2k', '9.9k', '10k', '12k', '999k', '1M', '1.2M',
     ]);
   });
 
