@@ -234,6 +234,37 @@ describe('the app', () => {
     expect(trouble).toEqual(NO_TROUBLE);
   });
 
+  it('shows a member’s page: where it works, its themes and who it overlaps with', async () => {
+    context = await browser.newContext({ viewport: VIEWPORT });
+    const { page, trouble } = await openPage(context);
+    // The lead of the best overlap surely overlaps with someone.
+    const top = await serverJSON<{ overlaps: { a: { organisation: { id: number; name: string } } }[] }>(page, '/overlaps?limit=1');
+    const org = top.overlaps[0].a.organisation;
+    await page.goto(`${baseUrl}/?selected=organisation/${org.id}`);
+    expect(await settledMapState(page)).toBe('idle');
+    const pageEl = page.getByTestId('organisation-page');
+    await pageEl.waitFor();
+    await expect(pageEl.locator('h2').textContent()).resolves.toBe(org.name);
+
+    const countries = await serverJSON<{ groups: { label: string }[] }>(page, `/stats?organisation=${org.id}&group_by=country`);
+    await expect
+      .poll(() => pageEl.locator('.bars').first().locator('li button').allTextContents())
+      .toEqual(countries.groups.slice(0, 12).map((g) => g.label));
+    const matrix = await serverJSON<{ cells: { a: number; b: number; overlaps: number }[] }>(page, '/overlaps/matrix');
+    const partners = matrix.cells.filter((c) => c.a === org.id || c.b === org.id);
+    expect(partners.length).toBeGreaterThan(0);
+    await expect.poll(() => page.getByTestId('overlap-partners').locator('li').count()).toBe(Math.min(15, partners.length));
+    // Its places are ringed on the map.
+    await nextIdle(page);
+    const ringed = await page.evaluate(() => window.commonground!.map.queryRenderedFeatures({ layers: ['selected-ring'] }).length);
+    expect(ringed).toBeGreaterThan(0);
+
+    await page.getByRole('button', { name: 'Show its activities on the map' }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('organisation')).toBe(String(org.id));
+    expect(new URL(page.url()).searchParams.get('selected')).toBeNull();
+    expect(trouble).toEqual(NO_TROUBLE);
+  });
+
   it('finds a place with the search box and flies there, by keyboard', async () => {
     context = await browser.newContext({ viewport: VIEWPORT });
     const { page, trouble } = await openPage(context);

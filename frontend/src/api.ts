@@ -314,7 +314,7 @@ export interface HotspotPage {
 /** A page of the filtered activities (in `bbox` when given), best for a list. */
 export function activities(
   f: Filters,
-  opts: { bbox?: string; limit?: number; offset?: number; sortby?: string } = {},
+  opts: { bbox?: string; limit?: number; offset?: number; sortby?: string; properties?: string } = {},
   signal?: AbortSignal,
 ): Promise<FeatureCollection<Activity>> {
   return getJSON(apiURL('/collections/activities/items', withFilters(f, { ...opts })), signal);

@@ -3,9 +3,12 @@
  * programmes, and which members it overlaps with. Follows the filters
  * (so "where does X work on resilience" is the page with theme=resilience).
  */
-import { organisation, overlapMatrix, programmes, stats, type OverlapMatrix } from '../api.ts';
+import { useEffect } from 'preact/hooks';
+
+import { activities, organisation, overlapMatrix, programmes, stats, type OverlapMatrix } from '../api.ts';
 import { activeFilterCount, filterParams, type Filters } from '../filters.ts';
 import { formatCount, formatDate, plural } from '../format.ts';
+import { useMap } from '../mapcontext.ts';
 import { update } from '../store.ts';
 import { label } from '../vocab.ts';
 import { BackButton } from './ActivityDetail.tsx';
@@ -19,6 +22,14 @@ export function OrganisationPage({ id, filters }: { id: number; filters: Filters
   const themes = useAsync(`themes?${key}`, (signal) => stats(mine, 'theme', signal));
   const progs = useAsync('programmes', (signal) => programmes({ limit: 1000 }, signal));
   const matrix = useAsync(`matrix?${filterParams(filters)}`, (signal) => overlapMatrix(filters, signal));
+  // Where it works, on the map: every location of its (filtered) activities, ringed.
+  const map = useMap();
+  const places = useAsync(`places?${key}`, (signal) => activities(mine, { limit: 1000, properties: 'id' }, signal));
+  useEffect(() => {
+    const pts = places.data?.features.flatMap((f) => f.geometry?.coordinates ?? []) ?? [];
+    map?.select(pts.length > 0 ? pts : null);
+  }, [map, places.data]);
+  useEffect(() => () => map?.select(null), [map]);
 
   if (org.state === 'error') {
     return (
