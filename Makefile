@@ -131,7 +131,7 @@ bench-overlaps: $(TEST_DB) ## overlap list, matrix and hotspots latency at 10k, 
 # Chromium (frontend/e2e/bench-idle.mjs, playwright-core, /usr/bin/chromium)
 # WEB_RUNS times per case after one warm-up visit, each in a fresh browser
 # context, and once more traced (Chromium traces in frontend/e2e/artifacts).
-# The phone viewport (390x844 at 3x) is measured at 100k. About 5 minutes.
+# The phone viewport (390x844 at 3x) is measured at 100k. 5-10 minutes.
 WEB_SIZES ?= 10000,100000
 WEB_RUNS  ?= 10
 .PHONY: bench-web
