@@ -82,14 +82,15 @@ func (s *Server) Routes() []Route {
 func (s *Server) Drain() { s.draining.Store(true) }
 
 type server struct {
-	store    Store
-	log      *slog.Logger
-	cfg      Config
-	draining *atomic.Bool
-	metrics  *metrics
-	assets   fs.FS // built web app; nil when not built
-	tiles    *tileCache
-	glyphs   *glyphs.Set
+	store      Store
+	log        *slog.Logger
+	cfg        Config
+	draining   *atomic.Bool
+	metrics    *metrics
+	assets     fs.FS // built web app; nil when not built
+	tiles      *tileCache
+	statsCache *tileCache // answers of /stats, by data version, visibility class and query
+	glyphs     *glyphs.Set
 }
 
 // New builds the router. assets is the built web app (nil when it has not
@@ -108,7 +109,7 @@ func New(store Store, log *slog.Logger, cfg Config, assets fs.FS, reg prometheus
 		panic(err) // the fonts are compiled in: a build defect every test would catch
 	}
 	s := &server{store: store, log: log, cfg: cfg, draining: new(atomic.Bool), metrics: newMetrics(reg), assets: assets,
-		tiles: newTileCache(cfg.TileCacheBytes, cfg.NoTileCache), glyphs: fonts}
+		tiles: newTileCache(cfg.TileCacheBytes, cfg.NoTileCache), statsCache: newTileCache(statsCacheBytes, false), glyphs: fonts}
 
 	r := gin.New()
 	r.HandleMethodNotAllowed = true

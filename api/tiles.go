@@ -23,6 +23,8 @@ const mediaMVT = "application/vnd.mapbox-vector-tile"
 const (
 	tileCacheSize         = 8192
 	defaultTileCacheBytes = 256 << 20
+	// statsCacheBytes bounds the /stats answers kept (a few kB each).
+	statsCacheBytes = 16 << 20
 )
 
 // tileCache keeps rendered tiles. Keys hold the data version, the viewer's

@@ -93,3 +93,23 @@ describe('API client', () => {
     expect(abort.name).toBe('AbortError');
   });
 });
+
+describe('the request gate', () => {
+  it('holds requests until the map has settled, and lets an abort through at once', async () => {
+    const urls = answer(json({ ok: true }));
+    let open: () => void = () => undefined;
+    const { holdRequestsUntil } = await import('./api.ts');
+    holdRequestsUntil(new Promise<void>((r) => (open = r)));
+    const held = getJSON('/stats');
+    const ctl = new AbortController();
+    const aborted = getJSON('/search?q=ab', ctl.signal).catch((e: Error) => e.name);
+    ctl.abort();
+    await expect(aborted).resolves.toBe('AbortError');
+    await new Promise((r) => setTimeout(r, 10));
+    expect(urls).toEqual([]);
+    open();
+    await expect(held).resolves.toEqual({ ok: true });
+    expect(urls).toEqual(['/stats']);
+    holdRequestsUntil(Promise.resolve());
+  });
+});

@@ -81,8 +81,39 @@ export function apiURL(path: string, params?: URLSearchParams | Record<string, s
   return s ? `${path}?${s}` : path;
 }
 
+/**
+ * The panels' requests wait for this before they go: the map's own requests
+ * (style, TileJSON, tiles, glyphs) come first, since a browser opens at most
+ * six connections to one host and the map is what a visitor sees first.
+ */
+let gate: Promise<void> = Promise.resolve();
+
+/** Holds every getJSON request until `p` settles (see gate). */
+export function holdRequestsUntil(p: Promise<void>): void {
+  gate = p.catch(() => undefined);
+}
+
+function abortError(): DOMException {
+  return new DOMException('The operation was aborted.', 'AbortError');
+}
+
+/** Waits for the gate, or throws AbortError if `signal` aborts first. */
+function throughGate(signal?: AbortSignal): Promise<void> {
+  if (!signal) return gate;
+  if (signal.aborted) return Promise.reject(abortError());
+  return new Promise((resolve, reject) => {
+    const abort = () => reject(abortError());
+    signal.addEventListener('abort', abort, { once: true });
+    gate.then(() => {
+      signal.removeEventListener('abort', abort);
+      resolve();
+    });
+  });
+}
+
 /** GETs JSON; throws ApiError on an HTTP error or a network failure, and AbortError when aborted. */
 export async function getJSON<T>(url: string, signal?: AbortSignal): Promise<T> {
+  await throughGate(signal);
   let res: Response;
   try {
     res = await fetch(url, { signal, headers: { Accept: 'application/json' } });

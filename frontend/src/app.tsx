@@ -5,6 +5,7 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 
+import { holdRequestsUntil } from './api.ts';
 import { activeFilterCount, sameFilters } from './filters.ts';
 import { MapContext } from './mapcontext.ts';
 import { MapView } from './mapview.ts';
@@ -26,6 +27,20 @@ declare global {
     commonground?: { map: MapView['map'] };
   }
 }
+
+/**
+ * The panels' data waits for the map's first idle (or its failure, or at
+ * most MAP_FIRST_MS), so that the map's style and tiles are not queued
+ * behind the lists and counts.
+ */
+const MAP_FIRST_MS = 4000;
+let mapSettled: () => void = () => undefined;
+holdRequestsUntil(
+  new Promise<void>((resolve) => {
+    mapSettled = resolve;
+    setTimeout(resolve, MAP_FIRST_MS);
+  }),
+);
 
 /** What the page's map is doing, as `document.body.dataset.mapState` (read by the browser tests). */
 function setMapState(state: 'loading' | 'idle' | 'error'): void {
@@ -131,9 +146,11 @@ function MapPane({ view, onMap, onError }: { view: ViewState; onMap(m: MapView):
         failed: (message) => {
           onError(message);
           setMapState('error');
+          mapSettled();
         },
         ready: () => {
           if (document.body.dataset.mapState === 'loading') setMapState('idle');
+          mapSettled();
         },
       });
     } catch (error) {
@@ -141,6 +158,7 @@ function MapPane({ view, onMap, onError }: { view: ViewState; onMap(m: MapView):
       console.error(error);
       onError('The map cannot be shown: this browser does not support WebGL. The lists, overlaps and stats still work.');
       setMapState('error');
+      mapSettled();
       return;
     }
     mapRef.current = m;
