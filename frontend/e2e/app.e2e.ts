@@ -285,6 +285,31 @@ describe('the app', () => {
     expect(trouble).toEqual(NO_TROUBLE);
   });
 
+  it('moves between views and closes a detail by keyboard', async () => {
+    context = await browser.newContext({ viewport: VIEWPORT });
+    const { page, trouble } = await openPage(context);
+    const first = await serverJSON<{ features: { id: number }[] }>(page, '/collections/activities/items?limit=1');
+    await page.goto(`${baseUrl}/?selected=activity/${first.features[0].id}`);
+    expect(await settledMapState(page)).toBe('idle');
+    await page.getByTestId('activity-detail').waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('activity-list').waitFor();
+    expect(new URL(page.url()).searchParams.get('selected')).toBeNull();
+
+    await page.locator('#tab-activities').focus();
+    await page.keyboard.press('ArrowRight');
+    await page.getByTestId('overlaps-view').waitFor();
+    expect(new URL(page.url()).searchParams.get('panel')).toBe('overlaps');
+    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('tab-overlaps');
+    await page.keyboard.press('End');
+    await page.getByTestId('stats-view').waitFor();
+    expect(new URL(page.url()).searchParams.get('panel')).toBe('stats');
+    await page.keyboard.press('Home');
+    await page.getByTestId('activity-list').waitFor();
+    expect(new URL(page.url()).searchParams.get('panel')).toBeNull();
+    expect(trouble).toEqual(NO_TROUBLE);
+  });
+
   it('downloads the filtered activities as CSV', async () => {
     context = await browser.newContext({ viewport: VIEWPORT, acceptDownloads: true });
     const { page, trouble } = await openPage(context);

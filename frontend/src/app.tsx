@@ -54,6 +54,10 @@ export function App() {
   const [map, setMap] = useState<MapView | null>(null);
   const [mapError, setMapError] = useState('');
   const [filtersOpen, setFiltersOpen] = useState(false);
+  useEscape(() => {
+    if (filtersOpen) setFiltersOpen(false);
+    else if (getView().selected) update({ selected: undefined });
+  });
 
   return (
     <MapContext.Provider value={map}>
@@ -66,13 +70,14 @@ export function App() {
             <span class="tagline">where alliance members work</span>
           </h1>
           <SearchBox />
-          <nav class="tabs" role="tablist" aria-label="Views">
+          <nav class="tabs" role="tablist" aria-label="Views" onKeyDown={tabKeys}>
             {PANELS.map((p) => (
               <button
                 type="button"
                 role="tab"
                 id={`tab-${p}`}
                 aria-selected={view.panel === p && !view.selected}
+                tabIndex={view.panel === p ? 0 : -1}
                 aria-controls="panel"
                 class={view.panel === p ? 'tab active' : 'tab'}
                 onClick={() => update({ panel: p, selected: undefined })}
@@ -115,6 +120,37 @@ export function App() {
       </div>
     </MapContext.Provider>
   );
+}
+
+/** Arrow keys, Home and End move between the view tabs (the WAI-ARIA tabs pattern). */
+function tabKeys(e: KeyboardEvent): void {
+  const i = PANELS.indexOf(getView().panel);
+  const next =
+    e.key === 'ArrowRight' ? (i + 1) % PANELS.length
+    : e.key === 'ArrowLeft' ? (i + PANELS.length - 1) % PANELS.length
+    : e.key === 'Home' ? 0
+    : e.key === 'End' ? PANELS.length - 1
+    : -1;
+  if (next < 0) return;
+  e.preventDefault();
+  update({ panel: PANELS[next], selected: undefined });
+  document.getElementById(`tab-${PANELS[next]}`)?.focus();
+}
+
+/** Escape closes a detail or member page (back to the panel) and the filters drawer. */
+function useEscape(onEscape: () => void): void {
+  const latest = useRef(onEscape);
+  latest.current = onEscape;
+  useEffect(() => {
+    const key = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape' || e.defaultPrevented) return;
+      const t = e.target as HTMLElement | null;
+      if (t?.closest('.search')) return; // the search box closes its own list
+      latest.current();
+    };
+    window.addEventListener('keydown', key);
+    return () => window.removeEventListener('keydown', key);
+  }, []);
 }
 
 function SidePanel({ view }: { view: ViewState }) {

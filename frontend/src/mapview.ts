@@ -310,7 +310,7 @@ export class MapView {
           );
         case 'overlap-points':
         case 'overlap-lines':
-          map.getCanvas().style.cursor = '';
+          map.getCanvas().style.cursor = typeof p.a === 'number' ? 'pointer' : '';
           return show(e as MapLayerMouseEvent, `<strong>Overlap, score ${Math.round(p.score)}</strong><br>${esc(p.reason)}`);
         default:
           map.getCanvas().style.cursor = '';
@@ -329,6 +329,9 @@ export class MapView {
         this.zoomIntoCluster(f, e.lngLat.toArray() as [number, number]);
       } else if (f.layer.id === LAYERS.activities && typeof f.id === 'number') {
         this.events.activityClicked(f.id);
+      } else if ((f.layer.id === 'overlap-lines' || f.layer.id === 'overlap-points') && typeof f.properties.a === 'number') {
+        // An overlap opens one of its two activities, whose detail shows the other.
+        this.events.activityClicked(f.properties.a);
       }
     });
   }
