@@ -5,10 +5,10 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 
-import { artifacts, baseUrl, launch, nextIdle, NO_TROUBLE, openPage, PHONE, settledMapState, VIEWPORT } from './browser.ts';
+import { artifacts, baseUrl, browserSuite, nextIdle, NO_TROUBLE, PHONE, settledMapState, VIEWPORT } from './browser.ts';
 
 interface Stats {
   total: { activity_count: number };
@@ -73,23 +73,10 @@ function parseCSV(text: string): string[][] {
 }
 
 describe('the app', () => {
-  let browser: Browser;
-  let context: BrowserContext | undefined;
-
-  beforeAll(async () => {
-    browser = await launch();
-  });
-  afterEach(async () => {
-    await context?.close();
-    context = undefined;
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const open = browserSuite();
 
   it('filters the map, the list and the URL by a theme, and a reload restores the view', async () => {
-    context = await browser.newContext({ viewport: VIEWPORT });
-    const { page, trouble } = await openPage(context);
+    const { page, trouble } = await open();
     // Nairobi, close enough to see each activity as a point.
     await page.goto(`${baseUrl}/?map=10/-1.28/36.82`);
     expect(await settledMapState(page)).toBe('idle');
@@ -148,8 +135,7 @@ describe('the app', () => {
   });
 
   it('zooms into a cluster when it is clicked', async () => {
-    context = await browser.newContext({ viewport: VIEWPORT });
-    const { page, trouble } = await openPage(context);
+    const { page, trouble } = await open();
     await page.goto(`${baseUrl}/?map=3/5/20`);
     expect(await settledMapState(page)).toBe('idle');
     // The biggest cluster in view, at its drawn position.
@@ -187,8 +173,7 @@ describe('the app', () => {
   });
 
   it('opens an activity clicked on the map, with the other members there', async () => {
-    context = await browser.newContext({ viewport: VIEWPORT });
-    const { page, trouble } = await openPage(context);
+    const { page, trouble } = await open();
     // The best overlaps: both sides have other members there, by definition.
     const top = await serverJSON<{ overlaps: { a: { id: number; point?: [number, number] } }[] }>(page, '/overlaps?limit=5');
     const spot = top.overlaps.find((o) => o.a.point)!.a.point!;
@@ -235,8 +220,7 @@ describe('the app', () => {
   });
 
   it('shows a member’s page: where it works, its themes and who it overlaps with', async () => {
-    context = await browser.newContext({ viewport: VIEWPORT });
-    const { page, trouble } = await openPage(context);
+    const { page, trouble } = await open();
     // The lead of the best overlap surely overlaps with someone.
     const top = await serverJSON<{ overlaps: { a: { organisation: { id: number; name: string } } }[] }>(page, '/overlaps?limit=1');
     const org = top.overlaps[0].a.organisation;
@@ -266,8 +250,7 @@ describe('the app', () => {
   });
 
   it('finds a place with the search box and flies there, by keyboard', async () => {
-    context = await browser.newContext({ viewport: VIEWPORT });
-    const { page, trouble } = await openPage(context);
+    const { page, trouble } = await open();
     await page.goto(baseUrl);
     expect(await settledMapState(page)).toBe('idle');
     const box = page.getByRole('combobox', { name: /search/i });
@@ -286,8 +269,7 @@ describe('the app', () => {
   });
 
   it('moves between views and closes a detail by keyboard', async () => {
-    context = await browser.newContext({ viewport: VIEWPORT });
-    const { page, trouble } = await openPage(context);
+    const { page, trouble } = await open();
     const first = await serverJSON<{ features: { id: number }[] }>(page, '/collections/activities/items?limit=1');
     await page.goto(`${baseUrl}/?selected=activity/${first.features[0].id}`);
     expect(await settledMapState(page)).toBe('idle');
@@ -311,8 +293,7 @@ describe('the app', () => {
   });
 
   it('downloads the filtered activities as CSV', async () => {
-    context = await browser.newContext({ viewport: VIEWPORT, acceptDownloads: true });
-    const { page, trouble } = await openPage(context);
+    const { page, trouble } = await open({ viewport: VIEWPORT, acceptDownloads: true });
     await page.goto(`${baseUrl}/?theme=resilience&status=implementation`);
     expect(await settledMapState(page)).toBe('idle');
     const want = await serverJSON<{ features: { id: number }[]; numberMatched: number }>(
@@ -333,8 +314,7 @@ describe('the app', () => {
   });
 
   it('works on a phone: map first, filters in a drawer, the list below', async () => {
-    context = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
-    const { page, trouble } = await openPage(context);
+    const { page, trouble } = await open({ viewport: PHONE, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
     await page.goto(baseUrl);
     expect(await settledMapState(page)).toBe('idle');
     const filters = page.locator('#filters');

@@ -6,7 +6,8 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import type { Map as MapLibreMap } from 'maplibre-gl';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 
 declare global {
   interface Window {
@@ -110,4 +111,32 @@ export async function nextIdle(page: Page): Promise<void> {
         });
       }),
   );
+}
+
+/**
+ * Registers a test file's hooks: one Chromium for the file, a fresh context
+ * (no cache, no cookies) per test, closed after it. Returns the function a
+ * test calls to open its page; `prepare` runs on the context first (routes).
+ */
+export function browserSuite(): (
+  options?: BrowserContextOptions,
+  prepare?: (context: BrowserContext) => Promise<unknown>,
+) => Promise<{ page: Page; trouble: Trouble; context: BrowserContext }> {
+  let browser: Browser | undefined;
+  let context: BrowserContext | undefined;
+  beforeAll(async () => {
+    browser = await launch();
+  });
+  afterEach(async () => {
+    await context?.close();
+    context = undefined;
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return async (options = { viewport: VIEWPORT }, prepare) => {
+    context = await browser!.newContext(options);
+    if (prepare) await prepare(context);
+    return { ...(await openPage(context)), context };
+  };
 }

@@ -5,31 +5,17 @@
 // Screenshots are left in e2e/artifacts/.
 import { resolve } from 'node:path';
 
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { artifacts, baseUrl, launch, NO_TROUBLE, openPage, settledMapState, VIEWPORT } from './browser.ts';
+import { artifacts, baseUrl, browserSuite, NO_TROUBLE, settledMapState, VIEWPORT } from './browser.ts';
 
 const KENYA: [number, number] = [37.9, 0.2];
 
 describe('map page', () => {
-  let browser: Browser;
-  let context: BrowserContext | undefined;
-
-  beforeAll(async () => {
-    browser = await launch();
-  });
-  afterEach(async () => {
-    await context?.close();
-    context = undefined;
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const open = browserSuite();
 
   it('draws the whole world from the server alone and names a hovered country', async () => {
-    context = await browser.newContext({ viewport: VIEWPORT });
-    const { page, trouble } = await openPage(context);
+    const { page, trouble } = await open();
     await page.goto(baseUrl);
 
     expect(await settledMapState(page)).toBe('idle');
@@ -70,15 +56,15 @@ describe('map page', () => {
   });
 
   it('says so on the page when the map data cannot be loaded', async () => {
-    context = await browser.newContext({ viewport: VIEWPORT });
-    await context.route('**/tiles/*.json**', (route) =>
-      route.fulfill({
-        status: 503,
-        contentType: 'application/problem+json',
-        body: JSON.stringify({ type: 'about:blank', title: 'Service Unavailable', status: 503 }),
-      }),
+    const { page, trouble } = await open({ viewport: VIEWPORT }, (context) =>
+      context.route('**/tiles/*.json**', (route) =>
+        route.fulfill({
+          status: 503,
+          contentType: 'application/problem+json',
+          body: JSON.stringify({ type: 'about:blank', title: 'Service Unavailable', status: 503 }),
+        }),
+      ),
     );
-    const { page, trouble } = await openPage(context);
     await page.goto(baseUrl);
 
     expect(await settledMapState(page)).toBe('error');

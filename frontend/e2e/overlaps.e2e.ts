@@ -6,10 +6,10 @@
 // Screenshots are left in e2e/artifacts/ (overlaps.png, overlaps-matrix.png).
 import { resolve } from 'node:path';
 
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 
-import { artifacts, baseUrl, launch, NO_TROUBLE, openPage, PHONE, settledMapState, VIEWPORT } from './browser.ts';
+import { artifacts, baseUrl, browserSuite, NO_TROUBLE, PHONE, settledMapState, VIEWPORT } from './browser.ts';
 
 interface Side {
   id: number;
@@ -56,23 +56,10 @@ function nested(x: Side, y: Side): boolean {
 }
 
 describe('overlaps view', () => {
-  let browser: Browser;
-  let context: BrowserContext | undefined;
-
-  beforeAll(async () => {
-    browser = await launch();
-  });
-  afterEach(async () => {
-    await context?.close();
-    context = undefined;
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const open = browserSuite();
 
   it('ranks a planted overlap first, draws the page on the map, and keeps the matrix tab in the URL', async () => {
-    context = await browser.newContext({ viewport: VIEWPORT });
-    const { page, trouble } = await openPage(context);
+    const { page, trouble } = await open();
     await page.goto(`${baseUrl}/?panel=overlaps`);
     expect(await settledMapState(page)).toBe('idle');
 
@@ -243,8 +230,7 @@ describe('overlaps view', () => {
   });
 
   it('fits a phone: the matrix scrolls in its own box in the bottom sheet', async () => {
-    context = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true });
-    const { page, trouble } = await openPage(context);
+    const { page, trouble } = await open({ viewport: PHONE, isMobile: true, hasTouch: true });
     await page.goto(`${baseUrl}/?panel=overlaps&overlaps=matrix`);
     expect(await settledMapState(page)).toBe('idle');
     await page.locator('[data-testid="overlap-matrix"]').waitFor({ timeout: 20_000 });
@@ -263,8 +249,7 @@ describe('overlaps view', () => {
   });
 
   it('narrows the ranking with the minimum score slider', async () => {
-    context = await browser.newContext({ viewport: VIEWPORT });
-    const { page, trouble } = await openPage(context);
+    const { page, trouble } = await open();
     await page.goto(`${baseUrl}/?panel=overlaps`);
     await page.locator('[data-testid="overlap"]').first().waitFor({ timeout: 20_000 });
     const best = await api<{ numberMatched: number }>(page, '/overlaps?min_score=95&limit=1');
@@ -285,8 +270,7 @@ describe('overlaps view', () => {
   });
 
   it('says so when no overlap matches the filters', async () => {
-    context = await browser.newContext({ viewport: VIEWPORT });
-    const { page, trouble } = await openPage(context);
+    const { page, trouble } = await open();
     await page.goto(`${baseUrl}/?panel=overlaps&q=qqzzxxnothing`);
     const empty = page.locator('[data-testid="overlaps-view"] .state.empty');
     await empty.waitFor({ timeout: 20_000 });
@@ -297,15 +281,15 @@ describe('overlaps view', () => {
   });
 
   it('names what went wrong when the server refuses', async () => {
-    context = await browser.newContext({ viewport: VIEWPORT });
-    await context.route('**/overlaps?**', (route) =>
-      route.fulfill({
-        status: 503,
-        contentType: 'application/problem+json',
-        body: JSON.stringify({ type: 'about:blank', title: 'Service Unavailable', status: 503, detail: 'the overlap index is being rebuilt' }),
-      }),
+    const { page, trouble } = await open({ viewport: VIEWPORT }, (context) =>
+      context.route('**/overlaps?**', (route) =>
+        route.fulfill({
+          status: 503,
+          contentType: 'application/problem+json',
+          body: JSON.stringify({ type: 'about:blank', title: 'Service Unavailable', status: 503, detail: 'the overlap index is being rebuilt' }),
+        }),
+      ),
     );
-    const { page, trouble } = await openPage(context);
     await page.goto(`${baseUrl}/?panel=overlaps`);
     const alert = page.locator('[data-testid="overlaps-view"] [role="alert"]');
     await alert.waitFor({ timeout: 20_000 });

@@ -5,10 +5,10 @@
 // Screenshots are left in e2e/artifacts/ (stats.png, stats-phone.png).
 import { resolve } from 'node:path';
 
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 
-import { artifacts, baseUrl, launch, NO_TROUBLE, openPage, PHONE, settledMapState, VIEWPORT } from './browser.ts';
+import { artifacts, baseUrl, browserSuite, NO_TROUBLE, PHONE, settledMapState } from './browser.ts';
 
 const CHARTS = ['region', 'theme', 'constituency', 'start_year', 'budget'];
 
@@ -63,23 +63,10 @@ async function headlineIs(page: Page, n: number): Promise<void> {
 }
 
 describe('stats panel', () => {
-  let browser: Browser;
-  let context: BrowserContext | undefined;
-
-  beforeAll(async () => {
-    browser = await launch();
-  });
-  afterEach(async () => {
-    await context?.close();
-    context = undefined;
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const open = browserSuite();
 
   it('draws every chart from /stats and follows the filters', async () => {
-    context = await browser.newContext({ viewport: VIEWPORT });
-    const { page, trouble } = await openPage(context);
+    const { page, trouble } = await open();
     await page.goto(`${baseUrl}/?panel=stats`);
     expect(await settledMapState(page)).toBe('idle');
 
@@ -166,8 +153,7 @@ describe('stats panel', () => {
   });
 
   it('fits a phone', async () => {
-    context = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
-    const { page, trouble } = await openPage(context);
+    const { page, trouble } = await open({ viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
     await page.goto(`${baseUrl}/?panel=stats`);
     expect(await settledMapState(page)).toBe('idle');
     await chartsRendered(page);
