@@ -90,7 +90,7 @@ type OverlapQuery struct {
 	MinScore         float64        // 0-100
 	IncludeCompleted bool           // finalising and closed activities take part
 	Organisation     int64          // when set, one side must be led by it
-	Activity         int64          // when set, one side must be it; it need not match Filter
+	Activity         int64          // when set, one side must be it: visible and taking part (else none), not held to Filter
 	AsOf             time.Time      // the day "active now" means; zero: today
 	Page             Page
 }

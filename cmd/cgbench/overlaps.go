@@ -16,8 +16,9 @@ import (
 )
 
 // overlapRequests are what `cgbench overlaps-all` times: the unfiltered
-// list, matrix and hotspots, and filtered requests a secretariat would
-// make ("overlaps on resilience in Eastern Africa this year").
+// list, matrix and hotspots, filtered requests a secretariat would make
+// ("overlaps on resilience in Eastern Africa this year"), and one
+// activity's overlaps as its detail panel asks for them.
 var overlapRequests = []string{
 	"/overlaps?limit=10",
 	"/overlaps/matrix",
@@ -27,6 +28,34 @@ var overlapRequests = []string{
 	"/overlaps?limit=10&region=014&theme=resilience&datetime=2026-01-01/2026-12-31",
 	"/overlaps?limit=10&country=IN&theme=resilience",
 	"/overlaps/matrix?country=IN&theme=resilience",
+	"/activities/{best}/overlaps?limit=10",
+}
+
+// bestActivity is what {best} in a request stands for: the first activity
+// of the best overlap, one at a busy place.
+func bestActivity(ctx context.Context, client *http.Client, url string) (string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url+"/overlaps?limit=1", nil)
+	if err != nil {
+		return "", err
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return "", fmt.Errorf("/overlaps?limit=1: %s", resp.Status)
+	}
+	var d struct {
+		Overlaps []struct{ A struct{ ID int64 } }
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&d); err != nil {
+		return "", err
+	}
+	if len(d.Overlaps) == 0 {
+		return "", fmt.Errorf("no overlaps for {best}")
+	}
+	return strconv.FormatInt(d.Overlaps[0].A.ID, 10), nil
 }
 
 // overlapTiming is one request's latencies over the repetitions.
@@ -82,8 +111,14 @@ func overlapsAllCmd(ctx context.Context, fs *flag.FlagSet, args []string) error 
 		}
 		log.Printf("%d activities: overlap index of %.0f overlaps built in %.1f s", n, pairs, built)
 		indexes[n] = [2]float64{built, pairs}
+		best, err := bestActivity(ctx, client, url)
+		if err != nil {
+			stop()
+			return err
+		}
+		log.Printf("%d activities: {best} is activity %s", n, best)
 		for _, path := range overlapRequests {
-			ot, err := timeOverlap(ctx, client, url+path, *reps)
+			ot, err := timeOverlap(ctx, client, url+strings.ReplaceAll(path, "{best}", best), *reps)
 			ot.path = path
 			if err != nil {
 				stop()
