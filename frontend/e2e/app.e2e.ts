@@ -292,6 +292,25 @@ describe('the app', () => {
     expect(trouble).toEqual(NO_TROUBLE);
   });
 
+  it('names the bad filter of a link and offers to clear the filters', async () => {
+    const { page, trouble } = await open();
+    await page.goto(`${baseUrl}/?theme=resilience&budget_min=lots&map=4/0/30`);
+    expect(await settledMapState(page)).toBe('error');
+    const status = page.locator('#status');
+    await expect.poll(() => status.textContent(), { timeout: 20_000 }).toContain('budget_min');
+    await expect(page.getByTestId('match-count').textContent()).resolves.toBe('Cannot count with these filters');
+    await status.getByRole('button', { name: 'Clear the filters' }).click();
+    expect(await settledMapState(page)).toBe('idle');
+    const url = new URL(page.url());
+    expect(url.searchParams.get('budget_min')).toBeNull();
+    expect(url.searchParams.get('theme')).toBeNull();
+    expect(url.searchParams.get('map')).toBe('4/0/30');
+    // The 400s were expected; nothing else went wrong.
+    expect(trouble.pageErrors).toEqual([]);
+    expect(trouble.outsideRequests).toEqual([]);
+    expect(trouble.failedRequests.every((r) => r.includes('budget_min=lots') && r.endsWith('HTTP 400'))).toBe(true);
+  });
+
   it('downloads the filtered activities as CSV', async () => {
     const { page, trouble } = await open({ viewport: VIEWPORT, acceptDownloads: true });
     await page.goto(`${baseUrl}/?theme=resilience&status=implementation`);

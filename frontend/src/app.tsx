@@ -5,8 +5,8 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 
-import { holdRequestsUntil } from './api.ts';
-import { activeFilterCount, sameFilters } from './filters.ts';
+import { holdRequestsUntil, stats } from './api.ts';
+import { activeFilterCount, emptyFilters, sameFilters } from './filters.ts';
 import { MapContext } from './mapcontext.ts';
 import { MapView } from './mapview.ts';
 import { PANELS, viewSearch, type Panel, type ViewState } from './state.ts';
@@ -52,7 +52,7 @@ const PANEL_NAMES: Record<Panel, string> = { activities: 'Activities', overlaps:
 export function App() {
   const view = useView();
   const [map, setMap] = useState<MapView | null>(null);
-  const [mapError, setMapError] = useState('');
+  const [mapError, setMapError] = useState<MapError | null>(null);
   const [filtersOpen, setFiltersOpen] = useState(false);
   useEscape(() => {
     if (filtersOpen) setFiltersOpen(false);
@@ -110,7 +110,15 @@ export function App() {
           <Legend />
           {mapError && (
             <div id="status" class="status" role="alert">
-              {mapError}
+              {mapError.message}
+              {mapError.clearFilters && (
+                <>
+                  {' '}
+                  <button type="button" class="link" onClick={() => (location.href = viewSearch({ ...getView(), filters: emptyFilters() }) || '/')}>
+                    Clear the filters
+                  </button>
+                </>
+              )}
             </div>
           )}
         </main>
@@ -167,7 +175,13 @@ function SidePanel({ view }: { view: ViewState }) {
 }
 
 /** Creates the map once and keeps it in step with the view. */
-function MapPane({ view, onMap, onError }: { view: ViewState; onMap(m: MapView): void; onError(msg: string): void }) {
+/** What the map says when it cannot be shown, and whether clearing the filters would help. */
+interface MapError {
+  message: string;
+  clearFilters?: boolean;
+}
+
+function MapPane({ view, onMap, onError }: { view: ViewState; onMap(m: MapView): void; onError(e: MapError): void }) {
   const container = useRef<HTMLDivElement>(null);
   const tooltip = useRef<HTMLDivElement>(null);
   const mapRef = useRef<MapView | null>(null);
@@ -179,10 +193,16 @@ function MapPane({ view, onMap, onError }: { view: ViewState; onMap(m: MapView):
       m = new MapView(container.current!, tooltip.current!, view.camera, view.filters, {
         moved: (camera) => update({ camera }, 'replace'),
         activityClicked: (id) => update({ selected: { kind: 'activity', id } }),
-        failed: (message) => {
-          onError(message);
+        failed: (message, status) => {
           setMapState('error');
           mapSettled();
+          if (status !== 400) return onError({ message });
+          // A 400 is the link's filters (a shared or hand-made URL): say which, from the server's problem.
+          stats(getView().filters).then(
+            () => onError({ message }),
+            (err: Error) =>
+              onError({ message: `This link's filters cannot be used: ${err.message}.`, clearFilters: true }),
+          );
         },
         ready: () => {
           if (document.body.dataset.mapState === 'loading') setMapState('idle');
@@ -192,7 +212,7 @@ function MapPane({ view, onMap, onError }: { view: ViewState; onMap(m: MapView):
     } catch (error) {
       // Thrown when the browser has no WebGL.
       console.error(error);
-      onError('The map cannot be shown: this browser does not support WebGL. The lists, overlaps and stats still work.');
+      onError({ message: 'The map cannot be shown: this browser does not support WebGL. The lists, overlaps and stats still work.' });
       setMapState('error');
       mapSettled();
       return;

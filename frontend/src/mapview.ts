@@ -58,8 +58,8 @@ export interface MapEvents {
   moved(camera: Camera): void;
   /** An activity on the map was clicked. */
   activityClicked(id: number): void;
-  /** The map or its data failed to load. */
-  failed(message: string): void;
+  /** The map or its data failed to load (`status`: the HTTP status, when there was one). */
+  failed(message: string, status?: number): void;
   /** The first time the map is idle with its data loaded. */
   ready(): void;
 }
@@ -104,7 +104,7 @@ export class MapView {
       console.error(e.error);
       const status = httpStatus(e.error);
       const what = (e as { sourceId?: string }).sourceId === SOURCE ? 'the map data' : 'the map';
-      this.events.failed(`Could not load ${what}${status ? ` (HTTP ${status})` : ''}. Try reloading the page.`);
+      this.events.failed(`Could not load ${what}${status ? ` (HTTP ${status})` : ''}. Try reloading the page.`, status);
     });
     this.map.on('moveend', () => {
       const c = this.map.getCenter();

@@ -52,7 +52,11 @@ export function FiltersPanel({ onClose }: { onClose(): void }) {
       <div class="filters-head">
         <h2>Filters</h2>
         <p class="match-count" aria-live="polite" data-testid="match-count">
-          {total.data ? `${plural(total.data.total.activity_count, 'activity', 'activities')} match` : 'Counting…'}
+          {total.data
+            ? `${plural(total.data.total.activity_count, 'activity', 'activities')} match`
+            : total.state === 'error'
+              ? 'Cannot count with these filters'
+              : 'Counting…'}
         </p>
         <button type="button" class="link" disabled={n === 0} onClick={() => setFilters(emptyFilters())}>
           Clear all
@@ -62,6 +66,7 @@ export function FiltersPanel({ onClose }: { onClose(): void }) {
         </button>
       </div>
       {error && <ErrorNote error={error} />}
+      {total.state === 'error' && <ErrorNote error={total.error} retry={total.retry} />}
       <TextFilter value={filters.q} onChange={(q) => setFilters({ ...filters, q })} />
       <PeriodFilter filters={filters} />
       {FACETS.map((facet) => (
