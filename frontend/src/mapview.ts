@@ -95,6 +95,9 @@ export class MapView {
       style: styleURL,
       center: camera ? [camera.lng, camera.lat] : INITIAL_CENTER,
       zoom: camera ? camera.zoom : initialZoom(container.clientWidth),
+      // A phone's 3x screen draws 9 times the pixels of 1x, in software where there is no GPU;
+      // 2x is as sharp to the eye at a fraction of the cost.
+      pixelRatio: Math.min(window.devicePixelRatio || 1, 2),
       // Full attribution on a wide map, folded into an (i) button on a narrow one.
       attributionControl: { compact: container.clientWidth < 640 },
     });
