@@ -67,7 +67,8 @@ export function FiltersPanel({ onClose }: { onClose(): void }) {
       </div>
       {error && <ErrorNote error={error} />}
       {total.state === 'error' && <ErrorNote error={total.error} retry={total.retry} />}
-      <TextFilter value={filters.q} onChange={(q) => setFilters({ ...filters, q })} />
+      {/* Typing commits after a pause: apply it to the filters as they are then, not as they were. */}
+      <TextFilter value={filters.q} onChange={(q) => update((v) => ({ filters: { ...v.filters, q } }))} />
       <PeriodFilter filters={filters} />
       {FACETS.map((facet) => (
         <FacetFilter key={facet} facet={facet} options={vocab[facet] ?? []} filters={filters} />
