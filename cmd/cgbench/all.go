@@ -31,11 +31,8 @@ func allCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 	}
 	var all []result
 	for _, n := range ns {
-		db, err := withDatabase(*admin, "cg_bench_"+sizeLabel(n))
+		db, err := seededDatabase(ctx, *admin, *bin, n)
 		if err != nil {
-			return err
-		}
-		if err := seed(ctx, db, *bin, n); err != nil {
 			return err
 		}
 		cfg.db = db

@@ -91,11 +91,8 @@ func overlapsAllCmd(ctx context.Context, fs *flag.FlagSet, args []string) error 
 	results := map[int][]overlapTiming{}
 	indexes := map[int][2]float64{}
 	for _, n := range ns {
-		db, err := withDatabase(*admin, "cg_bench_"+sizeLabel(n))
+		db, err := seededDatabase(ctx, *admin, *bin, n)
 		if err != nil {
-			return err
-		}
-		if err := seed(ctx, db, *bin, n); err != nil {
 			return err
 		}
 		url, stop, err := startServer(ctx, *bin, db, "COMMONGROUND_STATEMENT_TIMEOUT="+timeout.String(),

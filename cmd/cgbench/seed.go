@@ -25,6 +25,17 @@ func seedCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 	return seed(ctx, *db, *bin, *n)
 }
 
+// seededDatabase is the URL of the benchmark database of n activities
+// (cg_bench_10k, ...) on the admin URL's server, created and seeded if it is
+// not there yet.
+func seededDatabase(ctx context.Context, admin, bin string, n int) (string, error) {
+	db, err := withDatabase(admin, "cg_bench_"+sizeLabel(n))
+	if err != nil {
+		return "", err
+	}
+	return db, seed(ctx, db, bin, n)
+}
+
 // seed makes the database at db hold n activities: the demo alliance loaded
 // by the real binary, then synthetic public point activities. It does
 // nothing when n are already there.

@@ -29,11 +29,8 @@ func tilesAllCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 	}
 	var runs []tileRun
 	for _, n := range ns {
-		db, err := withDatabase(*admin, "cg_bench_"+sizeLabel(n))
+		db, err := seededDatabase(ctx, *admin, *bin, n)
 		if err != nil {
-			return err
-		}
-		if err := seed(ctx, db, *bin, n); err != nil {
 			return err
 		}
 		run, err := tilesOneSize(ctx, cfg, *bin, db)

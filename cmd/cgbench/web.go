@@ -238,11 +238,8 @@ func webCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 	}
 	var cases []webCase
 	for _, n := range ns {
-		db, err := withDatabase(*admin, "cg_bench_"+sizeLabel(n))
+		db, err := seededDatabase(ctx, *admin, *bin, n)
 		if err != nil {
-			return err
-		}
-		if err := seed(ctx, db, *bin, n); err != nil {
 			return err
 		}
 		cs, err := webOneSize(ctx, cfg, *bin, db, n)
