@@ -34,22 +34,17 @@ var overlapRequests = []string{
 // bestActivity is what {best} in a request stands for: the first activity
 // of the best overlap, one at a busy place.
 func bestActivity(ctx context.Context, client *http.Client, url string) (string, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url+"/overlaps?limit=1", nil)
+	status, body, err := httpGet(ctx, client, url+"/overlaps?limit=1")
 	if err != nil {
 		return "", err
 	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return "", err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return "", fmt.Errorf("/overlaps?limit=1: %s", resp.Status)
+	if status != http.StatusOK {
+		return "", fmt.Errorf("/overlaps?limit=1: HTTP %d", status)
 	}
 	var d struct {
 		Overlaps []struct{ A struct{ ID int64 } }
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&d); err != nil {
+	if err := json.Unmarshal(body, &d); err != nil {
 		return "", err
 	}
 	if len(d.Overlaps) == 0 {
@@ -160,16 +155,7 @@ func waitOverlapIndex(ctx context.Context, url string, limit time.Duration) (sec
 
 // scrape reads the unlabelled samples of a Prometheus text page.
 func scrape(ctx context.Context, client *http.Client, u string) (map[string]float64, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
+	_, body, err := httpGet(ctx, client, u)
 	if err != nil {
 		return nil, err
 	}
@@ -192,28 +178,19 @@ func timeOverlap(ctx context.Context, client *http.Client, u string, reps int) (
 	var ot overlapTiming
 	for i := 0; i <= reps; i++ {
 		start := time.Now()
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-		if err != nil {
-			return ot, err
-		}
-		resp, err := client.Do(req)
-		if err != nil {
-			return ot, err
-		}
-		body, err := io.ReadAll(resp.Body)
-		resp.Body.Close()
+		status, body, err := httpGet(ctx, client, u)
 		if err != nil {
 			return ot, err
 		}
 		elapsed := time.Since(start)
-		ot.status = resp.StatusCode
-		switch resp.StatusCode {
+		ot.status = status
+		switch status {
 		case http.StatusOK:
 		case http.StatusServiceUnavailable:
 			ot.times = []time.Duration{elapsed}
 			return ot, nil
 		default:
-			return ot, fmt.Errorf("%s: %s", resp.Status, body)
+			return ot, fmt.Errorf("HTTP %d: %s", status, body)
 		}
 		var d struct {
 			NumberMatched *int64 `json:"numberMatched"`

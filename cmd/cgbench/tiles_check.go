@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log"
 	"math/rand/v2"
 	"net"
@@ -92,23 +91,14 @@ func sameBytes(want, got []byte) error {
 }
 
 func getTile(ctx context.Context, client *http.Client, u string) ([]byte, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
+	status, b, err := httpGet(ctx, client, u)
 	switch {
 	case err != nil:
 		return nil, err
-	case resp.StatusCode == http.StatusServiceUnavailable:
+	case status == http.StatusServiceUnavailable:
 		return nil, errTimeout
-	case resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusNoContent:
-		return nil, fmt.Errorf("GET %s: %s", u, resp.Status)
+	case status != http.StatusOK && status != http.StatusNoContent:
+		return nil, fmt.Errorf("GET %s: HTTP %d", u, status)
 	}
 	return b, nil
 }
