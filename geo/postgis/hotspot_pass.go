@@ -15,23 +15,10 @@ import (
 	"github.com/commonground/commonground/geo"
 )
 
-// hotspotRowsSQL is the pt of hotspotsSQL: each located activity the query
-// selects, at its GeoNames place or the nearest place of 15,000 people or
-// more within 25 km, once per theme.
-const hotspotRowsSQL = `WITH m AS MATERIALIZED (
-	SELECT a.id, a.period, lo.organisation_id AS lead
-	FROM activities a JOIN activity_organisations lo ON lo.activity_id = a.id AND lo.role = 'lead'
-	WHERE %[1]s
-)
-SELECT DISTINCT coalesce(l.place_id, near.geonameid) AS place_id, t.theme_code, m.id, m.lead, lower(m.period), upper(m.period)
-FROM m JOIN activity_locations l ON l.activity_id = m.id AND l.kind <> 'country'
-LEFT JOIN LATERAL (
-	SELECT x.geonameid FROM (
-		SELECT p.geonameid, p.geom FROM places p WHERE l.place_id IS NULL AND p.population >= 15000
-		ORDER BY p.geom <-> l.point LIMIT 1) x
-	WHERE ST_DWithin(x.geom::geography, l.point::geography, 25000, false)) near ON true
-JOIN activity_themes t ON t.activity_id = m.id
-WHERE coalesce(l.place_id, near.geonameid) IS NOT NULL`
+// hotspotRowsSQL is pt of hotspotPlacedSQL: each located activity the query
+// selects, at its place, once per theme.
+const hotspotRowsSQL = `WITH ` + hotspotPlacedSQL + `
+SELECT place_id, theme_code, id, lead, lower(period), upper(period) FROM pt`
 
 type hsAct struct {
 	id, lead int64
@@ -92,17 +79,7 @@ func (p pgxQuerier) each(ctx context.Context, sql string, args []any, fn func(pg
 type txQuerier struct{ tx pgx.Tx }
 
 func (t txQuerier) each(ctx context.Context, sql string, args []any, fn func(pgx.Rows) error) error {
-	rows, err := t.tx.Query(ctx, sql, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := fn(rows); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+	return eachRow(ctx, t.tx, sql, args, fn)
 }
 
 // findHotspots loads the located activities v may see and f selects and

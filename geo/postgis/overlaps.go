@@ -318,18 +318,23 @@ func (s *Store) queryNoJIT(ctx context.Context, sql string, args []any, each fun
 		if _, err := tx.Exec(ctx, `SET LOCAL jit = off`); err != nil {
 			return err
 		}
-		rows, err := tx.Query(ctx, sql, args...)
-		if err != nil {
+		return eachRow(ctx, tx, sql, args, each)
+	})
+}
+
+// eachRow runs sql in tx and calls fn on every row.
+func eachRow(ctx context.Context, tx pgx.Tx, sql string, args []any, fn func(pgx.Rows) error) error {
+	rows, err := tx.Query(ctx, sql, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			if err := each(rows); err != nil {
-				return err
-			}
-		}
-		return rows.Err()
-	})
+	}
+	return rows.Err()
 }
 
 // pageLimit is a page's size; the API always sets one, callers in Go may

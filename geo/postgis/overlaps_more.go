@@ -105,16 +105,17 @@ func (s *Store) matrixOrganisations(ctx context.Context, out geo.OverlapMatrix, 
 	return out, orgs.Err()
 }
 
-// hotspotsSQL finds, per place and theme, the first day on which the most
-// distinct leads have an activity there on the theme, and keeps those
-// with at least %[2]s. pt places each located activity at its GeoNames
-// place or the nearest place of 15,000 people or more within 25 km (a KNN
-// scan of the places' GiST index).
-const hotspotsSQL = `WITH m AS MATERIALIZED (
+// hotspotPlacedSQL is the CTEs m (the activities the query selects, %[1]s,
+// with their lead) and pt: each located activity at its GeoNames place or the
+// nearest place of 15,000 people or more within 25 km (a KNN scan of the
+// places' GiST index), once per theme. The hotspot pass reads pt
+// (hotspotRowsSQL) and the reference statement builds on it (hotspotsSQL),
+// so the two place activities by one rule.
+const hotspotPlacedSQL = `m AS MATERIALIZED (
 	SELECT a.id, a.period, lo.organisation_id AS lead
 	FROM activities a JOIN activity_organisations lo ON lo.activity_id = a.id AND lo.role = 'lead'
 	WHERE %[1]s
-), pt AS MATERIALIZED (
+), pt AS (
 	SELECT DISTINCT coalesce(l.place_id, near.geonameid) AS place_id, m.id, m.lead, m.period, t.theme_code
 	FROM m JOIN activity_locations l ON l.activity_id = m.id AND l.kind <> 'country'
 	LEFT JOIN LATERAL (
@@ -124,7 +125,12 @@ const hotspotsSQL = `WITH m AS MATERIALIZED (
 		WHERE ST_DWithin(x.geom::geography, l.point::geography, 25000, false)) near ON true
 	JOIN activity_themes t ON t.activity_id = m.id
 	WHERE coalesce(l.place_id, near.geonameid) IS NOT NULL
-), starts AS (
+)`
+
+// hotspotsSQL finds, per place and theme, the first day on which the most
+// distinct leads have an activity there on the theme (pt of
+// hotspotPlacedSQL), and keeps those with at least %[2]s.
+const hotspotsSQL = `WITH ` + hotspotPlacedSQL + `, starts AS (
 	SELECT DISTINCT place_id, theme_code, coalesce(lower(period), '1950-01-01'::date) AS d FROM pt
 ), conc AS (
 	SELECT s.place_id, s.theme_code, s.d, count(DISTINCT p.lead) AS members
