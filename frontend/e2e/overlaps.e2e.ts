@@ -55,6 +55,20 @@ function nested(x: Side, y: Side): boolean {
   return inside(x, y) || inside(y, x);
 }
 
+/** The matrix is wider than its box and scrolls there; neither the panel nor the page does. */
+async function expectMatrixScrollsInItsBox(page: Page): Promise<void> {
+  const scroll = await page.evaluate(() => {
+    const box = document.querySelector('.ov-matrix-box')!;
+    const panel = document.getElementById('panel')!;
+    return {
+      box: box.scrollWidth > box.clientWidth,
+      panel: panel.scrollWidth <= panel.clientWidth,
+      page: document.documentElement.scrollWidth <= window.innerWidth,
+    };
+  });
+  expect(scroll).toEqual({ box: true, panel: true, page: true });
+}
+
 describe('overlaps view', () => {
   const open = browserSuite();
 
@@ -172,16 +186,7 @@ describe('overlaps view', () => {
     await expect(table.locator('tbody tr').count()).resolves.toBe(members.size);
 
     // The matrix scrolls inside its own box, not the page.
-    const scroll = await page.evaluate(() => {
-      const box = document.querySelector('.ov-matrix-box')!;
-      const panel = document.getElementById('panel')!;
-      return {
-        box: box.scrollWidth > box.clientWidth,
-        panel: panel.scrollWidth <= panel.clientWidth,
-        page: document.documentElement.scrollWidth <= window.innerWidth,
-      };
-    });
-    expect(scroll).toEqual({ box: true, panel: true, page: true });
+    await expectMatrixScrollsInItsBox(page);
 
     // A cell lists that pair's overlaps below the table and draws them.
     const biggest = [...matrix.cells].sort((x, y) => y.overlaps - x.overlaps)[0];
@@ -234,16 +239,7 @@ describe('overlaps view', () => {
     await page.goto(`${baseUrl}/?panel=overlaps&overlaps=matrix`);
     expect(await settledMapState(page)).toBe('idle');
     await page.locator('[data-testid="overlap-matrix"]').waitFor({ timeout: 20_000 });
-    const fit = await page.evaluate(() => {
-      const box = document.querySelector('.ov-matrix-box')!;
-      const panel = document.getElementById('panel')!;
-      return {
-        box: box.scrollWidth > box.clientWidth,
-        panel: panel.scrollWidth <= panel.clientWidth,
-        page: document.documentElement.scrollWidth <= window.innerWidth,
-      };
-    });
-    expect(fit).toEqual({ box: true, panel: true, page: true });
+    await expectMatrixScrollsInItsBox(page);
     await page.screenshot({ path: resolve(artifacts, 'overlaps-phone.png') });
     expect(trouble).toEqual(NO_TROUBLE);
   });
