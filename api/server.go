@@ -88,8 +88,8 @@ type server struct {
 	draining   *atomic.Bool
 	metrics    *metrics
 	assets     fs.FS // built web app; nil when not built
-	tiles      *tileCache
-	statsCache *tileCache // answers of /stats, by data version, visibility class and query
+	tiles      *byteCache
+	statsCache *byteCache // answers of /stats, by data version, visibility class and query
 	glyphs     *glyphs.Set
 }
 
@@ -109,7 +109,7 @@ func New(store Store, log *slog.Logger, cfg Config, assets fs.FS, reg prometheus
 		panic(err) // the fonts are compiled in: a build defect every test would catch
 	}
 	s := &server{store: store, log: log, cfg: cfg, draining: new(atomic.Bool), metrics: newMetrics(reg), assets: assets,
-		tiles: newTileCache(cfg.TileCacheBytes, cfg.NoTileCache), statsCache: newTileCache(statsCacheBytes, false), glyphs: fonts}
+		tiles: newByteCache(cfg.TileCacheBytes, cfg.NoTileCache), statsCache: newByteCache(statsCacheBytes, false), glyphs: fonts}
 
 	r := gin.New()
 	r.HandleMethodNotAllowed = true

@@ -9,7 +9,7 @@ import (
 // used tiles, and counts replaced tiles once.
 func TestTileCacheByteBudget(t *testing.T) {
 	const budget = 1 << 20
-	tc := newTileCache(budget, false)
+	tc := newByteCache(budget, false)
 	big := make([]byte, budget/4+1)
 	for i := range 5 {
 		tc.Add(fmt.Sprint(i), big)
@@ -28,14 +28,14 @@ func TestTileCacheByteBudget(t *testing.T) {
 	if tc.bytes != before {
 		t.Errorf("replacing a tile moved the count from %d to %d", before, tc.bytes)
 	}
-	if d := newTileCache(0, false); d.budget != defaultTileCacheBytes {
+	if d := newByteCache(0, false); d.budget != defaultTileCacheBytes {
 		t.Errorf("budget 0 gave %d, want the default %d", d.budget, defaultTileCacheBytes)
 	}
 }
 
 // A cache turned off keeps nothing.
 func TestTileCacheOff(t *testing.T) {
-	tc := newTileCache(0, true)
+	tc := newByteCache(0, true)
 	tc.Add("k", []byte("tile"))
 	if _, ok := tc.Get("k"); ok {
 		t.Error("a cache turned off returned a tile")

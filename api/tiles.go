@@ -17,9 +17,9 @@ import (
 
 const mediaMVT = "application/vnd.mapbox-vector-tile"
 
-// The in-process tile cache keeps at most tileCacheSize tiles and
-// Config.TileCacheBytes (default defaultTileCacheBytes) bytes of them,
-// whichever comes first.
+// The in-process caches keep at most tileCacheSize answers and their byte
+// budget of them (tiles: Config.TileCacheBytes, default
+// defaultTileCacheBytes), whichever comes first.
 const (
 	tileCacheSize         = 8192
 	defaultTileCacheBytes = 256 << 20
@@ -27,11 +27,12 @@ const (
 	statsCacheBytes = 16 << 20
 )
 
-// tileCache keeps rendered tiles. Keys hold the data version, the viewer's
-// visibility class, the layers, the tile and the normalised filter, so a
-// change to the data is never served stale and nothing is shared across
-// visibility classes.
-type tileCache struct {
+// byteCache keeps rendered answers: tiles, and /stats. Their keys hold the
+// data version and the viewer's visibility class (and for a tile the layers,
+// the tile and the normalised filter; for /stats the query), so a change to
+// the data is never served stale and nothing is shared across visibility
+// classes.
+type byteCache struct {
 	mu     sync.Mutex
 	lru    *lru.Cache[string, []byte]
 	bytes  int
@@ -39,11 +40,11 @@ type tileCache struct {
 	off    bool
 }
 
-func newTileCache(budget int64, off bool) *tileCache {
+func newByteCache(budget int64, off bool) *byteCache {
 	if budget <= 0 {
 		budget = defaultTileCacheBytes
 	}
-	tc := &tileCache{budget: int(budget), off: off}
+	tc := &byteCache{budget: int(budget), off: off}
 	c, err := lru.NewWithEvict[string, []byte](tileCacheSize, func(_ string, b []byte) { tc.bytes -= len(b) })
 	if err != nil {
 		panic(err)
@@ -53,7 +54,7 @@ func newTileCache(budget int64, off bool) *tileCache {
 }
 
 // Get returns a cached tile.
-func (tc *tileCache) Get(key string) ([]byte, bool) {
+func (tc *byteCache) Get(key string) ([]byte, bool) {
 	if tc.off {
 		return nil, false
 	}
@@ -64,7 +65,7 @@ func (tc *tileCache) Get(key string) ([]byte, bool) {
 
 // Add caches a tile, evicting the least recently used ones beyond the byte
 // budget.
-func (tc *tileCache) Add(key string, b []byte) {
+func (tc *byteCache) Add(key string, b []byte) {
 	if tc.off {
 		return
 	}
