@@ -16,7 +16,7 @@ import (
 
 	"github.com/commonground/commonground/api"
 	"github.com/commonground/commonground/geo/postgis"
-	"github.com/commonground/commonground/geo/postgis/pgtest"
+	"github.com/commonground/commonground/internal/pgtest"
 )
 
 // refURL is one database with the reference data, shared by the tests of

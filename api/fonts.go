@@ -10,7 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/commonground/commonground/geo"
-	"github.com/commonground/commonground/geo/glyphs"
+	"github.com/commonground/commonground/internal/glyphs"
 )
 
 const mediaProtobuf = "application/x-protobuf"

@@ -9,7 +9,7 @@ import (
 
 	"github.com/commonground/commonground/geo"
 	"github.com/commonground/commonground/geo/postgis"
-	"github.com/commonground/commonground/geo/postgis/pgtest"
+	"github.com/commonground/commonground/internal/pgtest"
 )
 
 func TestLivezReadyz(t *testing.T) {

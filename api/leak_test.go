@@ -14,7 +14,7 @@ import (
 	"github.com/commonground/commonground/geo"
 	"github.com/commonground/commonground/geo/demo"
 	"github.com/commonground/commonground/geo/postgis"
-	"github.com/commonground/commonground/geo/postgis/pgtest"
+	"github.com/commonground/commonground/internal/pgtest"
 )
 
 // Every demo activity that is not public carries demo.Sentinel in its

@@ -15,7 +15,7 @@ import (
 	"github.com/commonground/commonground/geo"
 	"github.com/commonground/commonground/geo/demo"
 	"github.com/commonground/commonground/geo/postgis"
-	"github.com/commonground/commonground/geo/postgis/pgtest"
+	"github.com/commonground/commonground/internal/pgtest"
 )
 
 type overlapSide struct {

@@ -16,7 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/commonground/commonground/geo"
-	"github.com/commonground/commonground/geo/glyphs"
+	"github.com/commonground/commonground/internal/glyphs"
 )
 
 // Store is what the HTTP layer needs from the database. Every read takes

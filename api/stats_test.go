@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/commonground/commonground/geo/postgis"
-	"github.com/commonground/commonground/geo/postgis/pgtest"
+	"github.com/commonground/commonground/internal/pgtest"
 )
 
 // /stats answers are kept per data version: the same question is answered

@@ -7,7 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/commonground/commonground/geo"
-	"github.com/commonground/commonground/geo/glyphs"
+	"github.com/commonground/commonground/internal/glyphs"
 )
 
 // The default style's two sources, both CommonGround's own vector tiles

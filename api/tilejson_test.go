@@ -18,7 +18,7 @@ import (
 
 	"github.com/commonground/commonground/geo"
 	"github.com/commonground/commonground/geo/postgis"
-	"github.com/commonground/commonground/geo/postgis/pgtest"
+	"github.com/commonground/commonground/internal/pgtest"
 )
 
 // tilejsonSchema compiles testdata/tilejson-3.0.0-schema.json, the

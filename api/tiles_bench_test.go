@@ -13,7 +13,7 @@ import (
 
 	"github.com/commonground/commonground/api"
 	"github.com/commonground/commonground/geo/postgis"
-	"github.com/commonground/commonground/geo/postgis/pgtest"
+	"github.com/commonground/commonground/internal/pgtest"
 )
 
 // BenchmarkWarmTile is the server's work for a cached tile, in process

@@ -14,7 +14,7 @@ import (
 
 	"github.com/commonground/commonground/geo/demo"
 	"github.com/commonground/commonground/geo/postgis"
-	"github.com/commonground/commonground/geo/postgis/pgtest"
+	"github.com/commonground/commonground/internal/pgtest"
 )
 
 func decodeTile(t *testing.T, e env, path string) (mvt.Layers, *http.Response) {

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/commonground/commonground/geo/postgis/pgtest"
+	"github.com/commonground/commonground/internal/pgtest"
 )
 
 // TestBrowser serves the demo data with the real binary (with the web app

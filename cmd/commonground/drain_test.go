@@ -10,7 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/commonground/commonground/geo/postgis/pgtest"
+	"github.com/commonground/commonground/internal/pgtest"
 )
 
 // On SIGTERM or SIGINT the server turns /readyz to 503, lets the request in

@@ -17,7 +17,7 @@ import (
 	"github.com/paulmach/orb/maptile"
 	"github.com/paulmach/orb/project"
 
-	"github.com/commonground/commonground/geo/postgis/pgtest"
+	"github.com/commonground/commonground/internal/pgtest"
 )
 
 // TestMVT reads the vector tiles with GDAL's MVT driver, as a user's QGIS

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/commonground/commonground/geo"
-	"github.com/commonground/commonground/geo/postgis/pgtest"
+	"github.com/commonground/commonground/internal/pgtest"
 )
 
 // Each filter selects exactly the activities an independent SQL query

@@ -13,7 +13,7 @@ import (
 
 	"github.com/commonground/commonground/geo"
 	"github.com/commonground/commonground/geo/postgis"
-	"github.com/commonground/commonground/geo/postgis/pgtest"
+	"github.com/commonground/commonground/internal/pgtest"
 )
 
 var (

@@ -4,8 +4,8 @@ import (
 	"context"
 	"testing"
 
-	"github.com/commonground/commonground/geo/postgis/pgtest"
 	"github.com/commonground/commonground/internal/dataload"
+	"github.com/commonground/commonground/internal/pgtest"
 )
 
 // BenchmarkCloneDemoDatabase measures what each test package pays for a

@@ -5,8 +5,8 @@ import (
 	"testing"
 
 	"github.com/commonground/commonground/geo"
-	"github.com/commonground/commonground/geo/postgis/pgtest"
 	"github.com/commonground/commonground/internal/dataload"
+	"github.com/commonground/commonground/internal/pgtest"
 )
 
 // The seeded demo alliance meets the counts the foundation issue asks for.

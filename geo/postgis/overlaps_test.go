@@ -15,8 +15,8 @@ import (
 	"github.com/commonground/commonground/geo"
 	"github.com/commonground/commonground/geo/demo"
 	"github.com/commonground/commonground/geo/postgis"
-	"github.com/commonground/commonground/geo/postgis/pgtest"
 	"github.com/commonground/commonground/internal/dataload"
+	"github.com/commonground/commonground/internal/pgtest"
 )
 
 // Every overlap planted in the demo data is found and ranked above the

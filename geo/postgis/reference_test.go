@@ -8,8 +8,8 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/commonground/commonground/geo"
-	"github.com/commonground/commonground/geo/postgis/pgtest"
 	"github.com/commonground/commonground/internal/dataload"
+	"github.com/commonground/commonground/internal/pgtest"
 )
 
 func TestReferenceLoaded(t *testing.T) {

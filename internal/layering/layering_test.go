@@ -56,8 +56,8 @@ func TestCheckFindsViolations(t *testing.T) {
 		{"geo imports gin", Package{Path: Module + "/geo", Deps: []string{"github.com/gin-gonic/gin"}}, "must never import"},
 		{"geo imports api", Package{Path: Module + "/geo", Imports: []string{Module + "/api"}}, "not in its allowed imports"},
 		{"codec imports the store", Package{Path: Module + "/geo/demo", Imports: []string{Module + "/geo/postgis"}}, "not in its allowed imports"},
-		{"glyphs depends on gin", Package{Path: Module + "/geo/glyphs", Deps: []string{"github.com/gin-gonic/gin"}}, "must never import"},
-		{"glyphs imports the store", Package{Path: Module + "/geo/glyphs", Imports: []string{Module + "/geo/postgis"}}, "not in its allowed imports"},
+		{"glyphs depends on gin", Package{Path: Module + "/internal/glyphs", Deps: []string{"github.com/gin-gonic/gin"}}, "must never import"},
+		{"glyphs imports the store", Package{Path: Module + "/internal/glyphs", Imports: []string{Module + "/geo/postgis"}}, "not in its allowed imports"},
 		{"migrations imports a module", Package{Path: Module + "/migrations", Imports: []string{"github.com/x/y"}}, "only the standard library"},
 		{"package without a rule", Package{Path: Module + "/utils"}, "no layering rule"},
 	}

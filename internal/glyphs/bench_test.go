@@ -3,7 +3,7 @@ package glyphs_test
 import (
 	"testing"
 
-	"github.com/commonground/commonground/geo/glyphs"
+	"github.com/commonground/commonground/internal/glyphs"
 )
 
 // BenchmarkGlyphRange measures the cold cost of one range (0-255 of Go

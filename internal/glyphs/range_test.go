@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/commonground/commonground/geo"
-	"github.com/commonground/commonground/geo/glyphs"
+	"github.com/commonground/commonground/internal/glyphs"
 )
 
 var rangeTests = []struct {

@@ -14,7 +14,7 @@ import (
 	"golang.org/x/image/math/fixed"
 	"google.golang.org/protobuf/encoding/protowire"
 
-	"github.com/commonground/commonground/geo/glyphs"
+	"github.com/commonground/commonground/internal/glyphs"
 )
 
 func newSet(t testing.TB) *glyphs.Set {
