@@ -1,7 +1,7 @@
 /**
  * The app's frame: the top bar (search, the three panels), the filters, the
  * map and the side panel. The view (filters, map position, panel,
- * selection, display modes) is held in store.ts and mirrored in the URL.
+ * selection, display modes) is held in viewstore.ts and mirrored in the URL.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 
@@ -9,8 +9,8 @@ import { holdRequestsUntil, stats } from './api.ts';
 import { activeFilterCount, emptyFilters, sameFilters } from './filters.ts';
 import { MapContext } from './mapcontext.ts';
 import { MapView } from './mapview.ts';
-import { PANELS, viewSearch, type Panel, type ViewState } from './state.ts';
-import { getView, update, useView } from './store.ts';
+import { PANELS, viewSearch, type Panel, type ViewState } from './urlstate.ts';
+import { getView, update, useView } from './viewstore.ts';
 
 import { ActivityDetail } from './components/ActivityDetail.tsx';
 import { ActivityList } from './components/ActivityList.tsx';

@@ -20,8 +20,8 @@ import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { apiURL, tileJSONURL } from './api.ts';
 import { themeColourExpression } from './colours.ts';
 import { filterParams, type Filters } from './filters.ts';
-import type { Camera, Choropleth, ColourMode } from './state.ts';
-import { INITIAL_CENTER, initialZoom } from './view.ts';
+import type { Camera, Choropleth, ColourMode } from './urlstate.ts';
+import { INITIAL_CENTER, initialZoom } from './initialview.ts';
 
 /** The style's data source (filtered) and layer ids (api/style.go). */
 export const SOURCE = 'commonground';

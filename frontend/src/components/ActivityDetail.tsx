@@ -11,7 +11,7 @@ import { filterParams } from '../filters.ts';
 import { formatDate, formatMoney, formatPeriod, humanise, plural } from '../format.ts';
 import { useMap } from '../mapcontext.ts';
 import { precisionText } from '../mapview.ts';
-import { update } from '../store.ts';
+import { update } from '../viewstore.ts';
 import { label } from '../vocab.ts';
 import { Empty, ErrorNote, Loading, useAsync } from './common.tsx';
 import { points } from './ActivityList.tsx';

@@ -19,7 +19,7 @@ import {
   type ListKey,
 } from '../filters.ts';
 import { formatCount, plural } from '../format.ts';
-import { update, useView } from '../store.ts';
+import { update, useView } from '../viewstore.ts';
 import { FACETS, useVocab, type Facet } from '../vocab.ts';
 import { ErrorNote, useAsync } from './common.tsx';
 

@@ -8,8 +8,8 @@ import { useEffect, useState } from 'preact/hooks';
 import { matchPairs, THEME_COLOURS } from '../colours.ts';
 import { useMap } from '../mapcontext.ts';
 import { choroplethStops } from '../mapview.ts';
-import type { Choropleth, ColourMode } from '../state.ts';
-import { update, useView } from '../store.ts';
+import type { Choropleth, ColourMode } from '../urlstate.ts';
+import { update, useView } from '../viewstore.ts';
 import { label, useVocab } from '../vocab.ts';
 import { Dot } from './common.tsx';
 

@@ -9,7 +9,7 @@ import { activities, organisation, overlapMatrix, programmes, stats, type Overla
 import { activeFilterCount, filterParams, type Filters } from '../filters.ts';
 import { formatCount, formatDate, plural } from '../format.ts';
 import { useMap } from '../mapcontext.ts';
-import { update } from '../store.ts';
+import { update } from '../viewstore.ts';
 import { label } from '../vocab.ts';
 import { BackButton } from './ActivityDetail.tsx';
 import { Empty, ErrorNote, Loading, useAsync } from './common.tsx';

@@ -4,7 +4,7 @@ import type { Hotspot, Overlap, OverlapMatrix } from '../api.ts';
 
 // The view's module reaches the page's URL (store.ts) and the map (mapview.ts)
 // when it is loaded; its pure helpers need neither.
-vi.mock('../store.ts', () => ({ update: vi.fn(), getView: vi.fn(), useView: vi.fn() }));
+vi.mock('../viewstore.ts', () => ({ update: vi.fn(), getView: vi.fn(), useView: vi.fn() }));
 vi.mock('../mapview.ts', () => ({ precisionText: () => '' }));
 
 const {

@@ -6,7 +6,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 
 import { search, type SearchResult } from '../api.ts';
 import { useMap } from '../mapcontext.ts';
-import { update } from '../store.ts';
+import { update } from '../viewstore.ts';
 import { useAsync } from './common.tsx';
 
 const KIND: Record<SearchResult['type'], string> = { place: 'Place', activity: 'Activity', organisation: 'Member' };

@@ -17,7 +17,7 @@ import { FALLBACK_COLOUR, matchPairs, THEME_COLOURS } from '../colours.ts';
 import { activeFilterCount, emptyFilters, filterParams, toggle, type Filters, type ListKey } from '../filters.ts';
 import { formatCompact, formatCount, formatMoney, plural } from '../format.ts';
 import { useMap } from '../mapcontext.ts';
-import { update } from '../store.ts';
+import { update } from '../viewstore.ts';
 import { Empty, ErrorNote, Loading, useAsync, type Async } from './common.tsx';
 import './stats.css';
 
