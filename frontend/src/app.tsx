@@ -17,7 +17,7 @@ import { ActivityList } from './components/ActivityList.tsx';
 import { FiltersPanel } from './components/FiltersPanel.tsx';
 import { Legend } from './components/Legend.tsx';
 import { OrganisationPage } from './components/OrganisationPage.tsx';
-import { OverlapsView } from './components/OverlapsView.tsx';
+import { OverlapsView } from './components/overlaps/OverlapsView.tsx';
 import { SearchBox } from './components/SearchBox.tsx';
 import { StatsView } from './components/StatsView.tsx';
 

@@ -15,6 +15,7 @@ import { update } from '../viewstore.ts';
 import { label } from '../vocab.ts';
 import { Empty, ErrorNote, Loading, useAsync } from './common.tsx';
 import { points } from './ActivityList.tsx';
+import { overlapFeatures } from './overlaps/overlaps.ts';
 
 export function BackButton() {
   return (
@@ -188,20 +189,4 @@ function OtherMember({ o, self }: { o: Overlap; self: number }) {
       </div>
     </li>
   );
-}
-
-/** Overlaps as map features: the line between the two locations, or the point where they meet. */
-export function overlapFeatures(list: Overlap[]): GeoJSON.FeatureCollection {
-  const features: GeoJSON.Feature[] = [];
-  for (const o of list) {
-    const a = o.a.point;
-    const b = o.b.point;
-    if (!a && !b) continue;
-    const geometry: GeoJSON.Geometry =
-      a && b && (a[0] !== b[0] || a[1] !== b[1])
-        ? { type: 'LineString', coordinates: [a, b] }
-        : { type: 'Point', coordinates: (a ?? b)! };
-    features.push({ type: 'Feature', geometry, properties: { score: o.score, reason: o.reason, a: o.a.id, b: o.b.id } });
-  }
-  return { type: 'FeatureCollection', features };
 }

@@ -1,13 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 
-import type { Hotspot, Overlap, OverlapMatrix } from '../api.ts';
-
-// The view's module reaches the page's URL (store.ts) and the map (mapview.ts)
-// when it is loaded; its pure helpers need neither.
-vi.mock('../viewstore.ts', () => ({ update: vi.fn(), getView: vi.fn(), useView: vi.fn() }));
-vi.mock('../mapview.ts', () => ({ precisionText: () => '' }));
-
-const {
+import type { Hotspot, Overlap, OverlapMatrix } from '../../api.ts';
+import { emptyFilters } from '../../filters.ts';
+import {
   abbreviate,
   heatColour,
   hotspotFeatures,
@@ -21,7 +16,7 @@ const {
   rampSteps,
   scoreBand,
   tabAfter,
-} = await import('./OverlapsView.tsx');
+} from './overlaps.ts';
 
 function side(id: number, org: number, point?: [number, number]) {
   return {
@@ -208,7 +203,7 @@ describe('pairOverlaps', () => {
         { id: 9, name: 'Nine', constituency: '', total: 500 },
         { id: 7, name: 'Seven', constituency: '', total: 250 },
         50,
-        { ...(await import('../filters.ts')).emptyFilters(), theme: ['resilience'] },
+        { ...emptyFilters(), theme: ['resilience'] },
       );
       expect(urls[0]).toBe('/organisations/7/overlaps?theme=resilience&limit=200&offset=0');
       expect(urls).toHaveLength(2);
