@@ -13,7 +13,7 @@ import { useMap } from '../mapcontext.ts';
 import { precisionText } from '../mapview.ts';
 import { update } from '../viewstore.ts';
 import { label } from '../vocab.ts';
-import { Empty, ErrorNote, Loading, useAsync } from './common.tsx';
+import { Empty, ErrorNote, Loading, useAsync, type Async } from './common.tsx';
 import { points } from './ActivityList.tsx';
 import { overlapFeatures } from './overlaps/overlaps.ts';
 
@@ -23,6 +23,30 @@ export function BackButton() {
       ← Back
     </button>
   );
+}
+
+/**
+ * What a detail page shows while `load` has failed or has not yet brought
+ * item `id`: the back button and the error or the spinner; null once it has.
+ */
+export function pendingDetail(load: Async<{ id: number }> & { retry(): void }, id: number, what: string) {
+  if (load.state === 'error') {
+    return (
+      <div class="detail">
+        <BackButton />
+        <ErrorNote error={load.error} retry={load.retry} />
+      </div>
+    );
+  }
+  if (!load.data || load.data.id !== id) {
+    return (
+      <div class="detail">
+        <BackButton />
+        <Loading what={what} />
+      </div>
+    );
+  }
+  return null;
 }
 
 export function ActivityDetail({ id, filters }: { id: number; filters: Filters }) {
@@ -42,22 +66,8 @@ export function ActivityDetail({ id, filters }: { id: number; filters: Filters }
     return () => map.showOverlaps(null);
   }, [map, overlaps.data]);
 
-  if (a.state === 'error') {
-    return (
-      <div class="detail">
-        <BackButton />
-        <ErrorNote error={a.error} retry={a.retry} />
-      </div>
-    );
-  }
-  if (!a.data || a.data.id !== id) {
-    return (
-      <div class="detail">
-        <BackButton />
-        <Loading what="the activity" />
-      </div>
-    );
-  }
+  const pending = pendingDetail(a, id, 'the activity');
+  if (pending || !a.data) return pending;
   return (
     <article class="detail" data-testid="activity-detail" aria-labelledby="detail-title">
       <BackButton />
@@ -85,7 +95,6 @@ export function ActivityDetail({ id, filters }: { id: number; filters: Filters }
 }
 
 function Facts({ a }: { a: Activity }) {
-  const map = useMap();
   const p = a.properties;
   return (
     <>
@@ -146,6 +155,17 @@ function Facts({ a }: { a: Activity }) {
           </li>
         ))}
       </ul>
+      <Locations a={a} />
+    </>
+  );
+}
+
+/** The activity's locations: each flies the map there, with its country and how precise it is. */
+function Locations({ a }: { a: Activity }) {
+  const map = useMap();
+  const p = a.properties;
+  return (
+    <>
       <h3>{plural(p.locations.length, 'location')}</h3>
       <ul class="locations">
         {p.locations.map((l, i) => {
