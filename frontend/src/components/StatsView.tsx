@@ -451,15 +451,16 @@ interface ConfigInput {
   drawn(): void;
 }
 
-function barConfig(c: ConfigInput): ChartConfiguration<'bar', number[], string> {
-  const categoryTicks = {
+/** The category axis's labels: whole under vertical bars, cut to fit beside horizontal ones. */
+function categoryTicks(vertical: boolean) {
+  return {
     color: INK,
     font: { family: FONT, size: 12 },
-    autoSkip: !!c.vertical,
+    autoSkip: vertical,
     maxRotation: 0,
     callback(this: Scale, value: string | number) {
       const label = this.getLabelForValue(Number(value));
-      if (c.vertical) return label;
+      if (vertical) return label;
       // Chart.js gives a side axis at most half the width left by the padding; keep within it.
       const room = Math.min(170, (this.chart.width - VALUE_ROOM) / 2 - 16);
       const ctx = this.ctx;
@@ -470,6 +471,9 @@ function barConfig(c: ConfigInput): ChartConfiguration<'bar', number[], string> 
       return fitted;
     },
   };
+}
+
+function barConfig(c: ConfigInput): ChartConfiguration<'bar', number[], string> {
   const valueAxis = {
     type: 'linear' as const,
     // The bars carry their values.
@@ -479,7 +483,7 @@ function barConfig(c: ConfigInput): ChartConfiguration<'bar', number[], string> 
     grid: { color: CHART_GRID },
     ticks: { color: MUTED, font: { family: FONT, size: 11 }, precision: 0, maxTicksLimit: 5 },
   };
-  const categoryAxis = { type: 'category' as const, grid: { display: false }, border: { color: CHART_GRID }, ticks: categoryTicks };
+  const categoryAxis = { type: 'category' as const, grid: { display: false }, border: { color: CHART_GRID }, ticks: categoryTicks(!!c.vertical) };
   const tip = c.tooltip ?? ((n: number) => `${formatCount(n)} ${c.unit}`);
   return {
     type: 'bar',
