@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import css from './app.css?raw';
 import { ACCENT, INK, interpolateStops, matchPairs, MEMBER_RAMP, MUTED, themeColour, withAlpha } from './colours.ts';
-import { choroplethStops } from './mapview.ts';
+import { choroplethStops, clusterFill } from './mapview.ts';
 import golden from './testdata/style.json';
 
 function paint(id: string, property: string): unknown {
@@ -30,6 +30,12 @@ describe("reading the server style's colours", () => {
     expect(pairs.length).toBeGreaterThanOrEqual(8);
     expect(pairs.map(([k]) => k)).toContain('research');
     expect(matchPairs(['interpolate', ['linear'], 0, 'a'])).toEqual([]);
+  });
+
+  it('reads the clusters fill at their opacity', () => {
+    expect(clusterFill(paint('clusters', 'circle-color'), paint('clusters', 'circle-opacity'))).toBe('rgba(59, 91, 146, 0.7)');
+    expect(clusterFill('#3b5b92', undefined)).toBe('rgba(59, 91, 146, 1)');
+    expect(clusterFill(['get', 'c'], 0.7)).toBeUndefined();
   });
 
   it('reads the country shading by activities, and shades by members from its land colour', () => {

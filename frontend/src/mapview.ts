@@ -44,6 +44,12 @@ export function choroplethStops(mode: Exclude<Choropleth, 'off'>, styleShading: 
   return [[0, style[0][1]], ...MEMBER_RAMP];
 }
 
+/** A circle's fill of `colour` ("#rrggbb") at `opacity` (a number, else opaque); undefined for anything else. */
+export function clusterFill(colour: unknown, opacity: unknown): string | undefined {
+  if (typeof colour !== 'string' || !/^#[0-9a-f]{6}$/i.test(colour)) return undefined;
+  return withAlpha(colour, typeof opacity === 'number' ? opacity : 1);
+}
+
 export interface MapEvents {
   /** The map stopped moving (by the user or the app). */
   moved(camera: Camera): void;
@@ -186,6 +192,13 @@ export class MapView {
   /** The constituency colours of the server's style (for the legend), once it is loaded. */
   constituencyColours(): unknown {
     return this.constituencyColour;
+  }
+
+  /** The clusters' fill as the server's style draws it (for the legend), once it is loaded. */
+  clusterColour(): string | undefined {
+    if (!this.styleReady) return undefined;
+    const paint = (name: 'circle-color' | 'circle-opacity') => this.map.getPaintProperty(LAYERS.clusters, name);
+    return clusterFill(paint('circle-color'), paint('circle-opacity'));
   }
 
   /** The country shading's stops for `mode` (for the legend), once the style is loaded; [] before. */

@@ -57,7 +57,7 @@ export function Legend() {
               <span class="dot p-vague" aria-hidden="true" /> city, area or country
             </li>
             <li>
-              <span class="dot cluster" aria-hidden="true" /> cluster: click to zoom
+              <span class="dot cluster" style={{ background: map?.clusterColour() }} aria-hidden="true" /> cluster: click to zoom
             </li>
           </ul>
           <label class="switch">
