@@ -9,6 +9,7 @@ import {
   hotspotReason,
   hotspotScore,
   matrixModel,
+  overlapFeatures,
   overlapPoints,
   pairKey,
   pairOverlaps,
@@ -85,6 +86,12 @@ describe('placeText and overlapPoints', () => {
     ]);
     expect(overlapPoints(overlap({ b: side(2, 20, [36.8, -1.3]) }))).toEqual([[36.8, -1.3]]);
     expect(overlapPoints(overlap({ a: side(1, 10), b: side(2, 20) }))).toEqual([]);
+  });
+
+  it('draws a line between two points, a point where they coincide, nothing without', () => {
+    const fc = overlapFeatures([overlap(), overlap({ b: side(2, 20, [36.8, -1.3]) }), overlap({ a: side(1, 10), b: side(2, 20) })]);
+    expect(fc.features.map((f) => f.geometry.type)).toEqual(['LineString', 'Point']);
+    expect(fc.features[0].properties).toEqual({ score: 88.4, reason: 'Both work on resilience near Nairobi', a: 1, b: 2 });
   });
 
   it('shades the score', () => {
