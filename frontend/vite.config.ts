@@ -60,6 +60,8 @@ export default defineConfig({
   },
   test: {
     include: ['src/**/*.test.ts'],
+    // colours.test.ts reads app.css (?raw) to hold the palette to its custom properties.
+    css: { include: [/app\.css/] },
     environment: 'node',
   },
 });

@@ -24,6 +24,8 @@ import { parseArgs } from 'node:util';
 
 import { chromium } from 'playwright-core';
 
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.mjs';
+
 const { values: opt } = parseArgs({
   options: {
     url: { type: 'string' },
@@ -34,7 +36,7 @@ const { values: opt } = parseArgs({
     mobile: { type: 'boolean', default: false },
     trace: { type: 'string' },
     timeout: { type: 'string', default: '60000' },
-    chromium: { type: 'string', default: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' },
+    chromium: { type: 'string', default: CHROMIUM_PATH },
   },
 });
 if (!opt.url) {
@@ -51,19 +53,6 @@ if (!(width > 0 && height > 0 && runs >= 0 && warmup >= 0 && timeout > 0)) {
   console.error('bad --viewport, --runs, --warmup or --timeout');
   process.exit(2);
 }
-
-// As in e2e/map.e2e.ts. --disable-gpu leaves WebGL to the software
-// rasterizer, so it must stay enabled (never --disable-software-rasterizer).
-const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 // Runs in the page before its scripts: notes performance.now() when the map
 // state attribute first becomes idle or error.

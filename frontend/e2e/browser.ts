@@ -9,6 +9,8 @@ import type { Map as MapLibreMap } from 'maplibre-gl';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.mjs';
+
 declare global {
   interface Window {
     commonground?: { map: MapLibreMap };
@@ -27,27 +29,12 @@ export const origin = new URL(baseUrl).origin;
 /** Where the tests leave their screenshots (named in the README). */
 export const artifacts = resolve(dirname(fileURLToPath(import.meta.url)), 'artifacts');
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// --disable-gpu leaves WebGL to the software rasterizer, so it must stay enabled
-// (never pass --disable-software-rasterizer). Playwright gives every launch a
-// fresh temporary user-data-dir and removes it on close.
-const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
 export const VIEWPORT = { width: 1280, height: 800 };
 export const PHONE = { width: 390, height: 844 };
 
 export async function launch(): Promise<Browser> {
   await mkdir(artifacts, { recursive: true });
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
 }
 
 /** What went wrong while a page was open; every list must stay empty on a good page. */

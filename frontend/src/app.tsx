@@ -1,7 +1,7 @@
 /**
  * The app's frame: the top bar (search, the three panels), the filters, the
  * map and the side panel. The view (filters, map position, panel,
- * selection, display modes) is held in store.ts and mirrored in the URL.
+ * selection, display modes) is held in viewstore.ts and mirrored in the URL.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 
@@ -9,15 +9,15 @@ import { holdRequestsUntil, stats } from './api.ts';
 import { activeFilterCount, emptyFilters, sameFilters } from './filters.ts';
 import { MapContext } from './mapcontext.ts';
 import { MapView } from './mapview.ts';
-import { PANELS, viewSearch, type Panel, type ViewState } from './state.ts';
-import { getView, update, useView } from './store.ts';
+import { PANELS, viewSearch, type Panel, type ViewState } from './urlstate.ts';
+import { getView, update, useView } from './viewstore.ts';
 
 import { ActivityDetail } from './components/ActivityDetail.tsx';
 import { ActivityList } from './components/ActivityList.tsx';
 import { FiltersPanel } from './components/FiltersPanel.tsx';
 import { Legend } from './components/Legend.tsx';
 import { OrganisationPage } from './components/OrganisationPage.tsx';
-import { OverlapsView } from './components/OverlapsView.tsx';
+import { OverlapsView } from './components/overlaps/OverlapsView.tsx';
 import { SearchBox } from './components/SearchBox.tsx';
 import { StatsView } from './components/StatsView.tsx';
 
@@ -70,22 +70,7 @@ export function App() {
             <span class="tagline">where alliance members work</span>
           </h1>
           <SearchBox />
-          <nav class="tabs" role="tablist" aria-label="Views" onKeyDown={tabKeys}>
-            {PANELS.map((p) => (
-              <button
-                type="button"
-                role="tab"
-                id={`tab-${p}`}
-                aria-selected={view.panel === p && !view.selected}
-                tabIndex={view.panel === p ? 0 : -1}
-                aria-controls="panel"
-                class={view.panel === p ? 'tab active' : 'tab'}
-                onClick={() => update({ panel: p, selected: undefined })}
-              >
-                {PANEL_NAMES[p]}
-              </button>
-            ))}
-          </nav>
+          <PanelTabs view={view} />
           <button
             type="button"
             class="filters-toggle"
@@ -127,6 +112,28 @@ export function App() {
         </section>
       </div>
     </MapContext.Provider>
+  );
+}
+
+/** Activities | Overlaps | Stats: the tabs that choose the side panel. */
+function PanelTabs({ view }: { view: ViewState }) {
+  return (
+    <nav class="tabs" role="tablist" aria-label="Views" onKeyDown={tabKeys}>
+      {PANELS.map((p) => (
+        <button
+          type="button"
+          role="tab"
+          id={`tab-${p}`}
+          aria-selected={view.panel === p && !view.selected}
+          tabIndex={view.panel === p ? 0 : -1}
+          aria-controls="panel"
+          class={view.panel === p ? 'tab active' : 'tab'}
+          onClick={() => update({ panel: p, selected: undefined })}
+        >
+          {PANEL_NAMES[p]}
+        </button>
+      ))}
+    </nav>
   );
 }
 
@@ -174,13 +181,13 @@ function SidePanel({ view }: { view: ViewState }) {
   }
 }
 
-/** Creates the map once and keeps it in step with the view. */
 /** What the map says when it cannot be shown, and whether clearing the filters would help. */
 interface MapError {
   message: string;
   clearFilters?: boolean;
 }
 
+/** Creates the map once and keeps it in step with the view. */
 function MapPane({ view, onMap, onError }: { view: ViewState; onMap(m: MapView): void; onError(e: MapError): void }) {
   const container = useRef<HTMLDivElement>(null);
   const tooltip = useRef<HTMLDivElement>(null);

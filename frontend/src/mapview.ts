@@ -18,10 +18,10 @@ import {
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 
 import { apiURL, tileJSONURL } from './api.ts';
-import { themeColourExpression } from './colours.ts';
+import { ACCENT, INK, interpolateStops, MEMBER_RAMP, themeColourExpression, TRANSPARENT, withAlpha } from './colours.ts';
 import { filterParams, type Filters } from './filters.ts';
-import type { Camera, Choropleth, ColourMode } from './state.ts';
-import { INITIAL_CENTER, initialZoom } from './view.ts';
+import type { Camera, Choropleth, ColourMode } from './urlstate.ts';
+import { INITIAL_CENTER, initialZoom } from './initialview.ts';
 
 /** The style's data source (filtered) and layer ids (api/style.go). */
 export const SOURCE = 'commonground';
@@ -33,24 +33,21 @@ export const LAYERS = {
 
 const EMPTY: GeoJSON.FeatureCollection = { type: 'FeatureCollection', features: [] };
 
-/** The choropleth's colour ramps (light to dark) on a country property. */
-const CHOROPLETH: Record<Exclude<Choropleth, 'off'>, { property: string; stops: (number | string)[] }> = {
-  activities: {
-    property: 'activity_count',
-    stops: [0, '#f4f1e8', 1, '#e3efe9', 5, '#b9dccd', 20, '#84bfae', 50, '#4f9a8e', 150, '#2a6f6c'],
-  },
-  members: {
-    property: 'member_count',
-    stops: [0, '#f4f1e8', 1, '#ece4f2', 2, '#d3c2e3', 4, '#ae93cc', 8, '#8665b0', 16, '#5e3f8f'],
-  },
-};
-export const LAND_COLOUR = '#f4f1e8';
+/**
+ * The country shading's [count, colour] stops, light to dark: by activities
+ * as the server's style shades them (`styleShading`, its stops), by members
+ * from the style's land colour (its first stop) up MEMBER_RAMP.
+ */
+export function choroplethStops(mode: Exclude<Choropleth, 'off'>, styleShading: unknown): [number, string][] {
+  const style = interpolateStops(styleShading);
+  if (mode === 'activities' || style.length === 0) return style;
+  return [[0, style[0][1]], ...MEMBER_RAMP];
+}
 
-export function choroplethStops(mode: Exclude<Choropleth, 'off'>): [number, string][] {
-  const s = CHOROPLETH[mode].stops;
-  const out: [number, string][] = [];
-  for (let i = 0; i + 1 < s.length; i += 2) out.push([s[i] as number, s[i + 1] as string]);
-  return out;
+/** A circle's fill of `colour` ("#rrggbb") at `opacity` (a number, else opaque); undefined for anything else. */
+export function clusterFill(colour: unknown, opacity: unknown): string | undefined {
+  if (typeof colour !== 'string' || !/^#[0-9a-f]{6}$/i.test(colour)) return undefined;
+  return withAlpha(colour, typeof opacity === 'number' ? opacity : 1);
 }
 
 export interface MapEvents {
@@ -81,6 +78,7 @@ export class MapView {
   private colour: ColourMode = 'constituency';
   private choropleth: Choropleth = 'activities';
   private constituencyColour: unknown;
+  private countryShading: unknown;
   private styleReady = false;
   private isReady = false;
 
@@ -125,6 +123,7 @@ export class MapView {
   private styleLoaded(): void {
     const map = this.map;
     this.constituencyColour = map.getPaintProperty(LAYERS.activities, 'circle-color');
+    this.countryShading = map.getPaintProperty(LAYERS.countries, 'fill-color');
     map.addSource('overlaps', { type: 'geojson', data: EMPTY });
     map.addSource('hover', { type: 'geojson', data: EMPTY });
     map.addSource('selected', { type: 'geojson', data: EMPTY });
@@ -134,7 +133,7 @@ export class MapView {
         type: 'line',
         source: 'overlaps',
         paint: {
-          'line-color': '#b4531d',
+          'line-color': ACCENT,
           'line-width': ['interpolate', ['linear'], ['get', 'score'], 0, 1.5, 100, 4],
           'line-opacity': 0.85,
         },
@@ -147,8 +146,8 @@ export class MapView {
       source: 'overlaps',
       paint: {
         'circle-radius': ['interpolate', ['linear'], ['get', 'score'], 0, 6, 100, 11],
-        'circle-color': 'rgba(180, 83, 29, 0.25)',
-        'circle-stroke-color': '#b4531d',
+        'circle-color': withAlpha(ACCENT, 0.25),
+        'circle-stroke-color': ACCENT,
         'circle-stroke-width': 2,
       },
     });
@@ -156,7 +155,7 @@ export class MapView {
       id: 'hover-ring',
       type: 'circle',
       source: 'hover',
-      paint: { 'circle-radius': 11, 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': '#1f2a33', 'circle-stroke-width': 2 },
+      paint: { 'circle-radius': 11, 'circle-color': TRANSPARENT, 'circle-stroke-color': INK, 'circle-stroke-width': 2 },
     });
     map.addLayer({
       id: 'selected-ring',
@@ -164,8 +163,8 @@ export class MapView {
       source: 'selected',
       paint: {
         'circle-radius': 12,
-        'circle-color': 'rgba(180, 83, 29, 0.15)',
-        'circle-stroke-color': '#b4531d',
+        'circle-color': withAlpha(ACCENT, 0.15),
+        'circle-stroke-color': ACCENT,
         'circle-stroke-width': 3,
       },
     });
@@ -195,23 +194,33 @@ export class MapView {
     return this.constituencyColour;
   }
 
+  /** The clusters' fill as the server's style draws it (for the legend), once it is loaded. */
+  clusterColour(): string | undefined {
+    if (!this.styleReady) return undefined;
+    const paint = (name: 'circle-color' | 'circle-opacity') => this.map.getPaintProperty(LAYERS.clusters, name);
+    return clusterFill(paint('circle-color'), paint('circle-opacity'));
+  }
+
+  /** The country shading's stops for `mode` (for the legend), once the style is loaded; [] before. */
+  choroplethStops(mode: Exclude<Choropleth, 'off'>): [number, string][] {
+    return choroplethStops(mode, this.countryShading);
+  }
+
   private applyColour(): void {
     const colour = this.colour === 'theme' ? themeColourExpression() : this.constituencyColour;
     this.map.setPaintProperty(LAYERS.activities, 'circle-color', colour as never);
   }
 
   private applyChoropleth(): void {
-    if (this.choropleth === 'off') {
-      this.map.setPaintProperty(LAYERS.countries, 'fill-color', LAND_COLOUR);
-      return;
-    }
-    const { property, stops } = CHOROPLETH[this.choropleth];
-    this.map.setPaintProperty(LAYERS.countries, 'fill-color', [
-      'interpolate',
-      ['linear'],
-      ['to-number', ['get', property], 0],
-      ...stops,
-    ] as never);
+    const land = choroplethStops('activities', this.countryShading)[0]?.[1];
+    if (!land) return; // a style without the shading keeps its own
+    const colour =
+      this.choropleth === 'off'
+        ? land
+        : this.choropleth === 'activities'
+          ? this.countryShading
+          : ['interpolate', ['linear'], ['to-number', ['get', 'member_count'], 0], ...choroplethStops('members', this.countryShading).flat()];
+    this.map.setPaintProperty(LAYERS.countries, 'fill-color', colour as never);
   }
 
   /** Rings the points of the hovered activity (null: none). */

@@ -11,10 +11,11 @@ import { filterParams } from '../filters.ts';
 import { formatDate, formatMoney, formatPeriod, humanise, plural } from '../format.ts';
 import { useMap } from '../mapcontext.ts';
 import { precisionText } from '../mapview.ts';
-import { update } from '../store.ts';
+import { update } from '../viewstore.ts';
 import { label } from '../vocab.ts';
-import { Empty, ErrorNote, Loading, useAsync } from './common.tsx';
+import { Empty, ErrorNote, Loading, useAsync, type Async } from './common.tsx';
 import { points } from './ActivityList.tsx';
+import { overlapFeatures } from './overlaps/overlaps.ts';
 
 export function BackButton() {
   return (
@@ -22,6 +23,30 @@ export function BackButton() {
       ← Back
     </button>
   );
+}
+
+/**
+ * What a detail page shows while `load` has failed or has not yet brought
+ * item `id`: the back button and the error or the spinner; null once it has.
+ */
+export function pendingDetail(load: Async<{ id: number }> & { retry(): void }, id: number, what: string) {
+  if (load.state === 'error') {
+    return (
+      <div class="detail">
+        <BackButton />
+        <ErrorNote error={load.error} retry={load.retry} />
+      </div>
+    );
+  }
+  if (!load.data || load.data.id !== id) {
+    return (
+      <div class="detail">
+        <BackButton />
+        <Loading what={what} />
+      </div>
+    );
+  }
+  return null;
 }
 
 export function ActivityDetail({ id, filters }: { id: number; filters: Filters }) {
@@ -41,22 +66,8 @@ export function ActivityDetail({ id, filters }: { id: number; filters: Filters }
     return () => map.showOverlaps(null);
   }, [map, overlaps.data]);
 
-  if (a.state === 'error') {
-    return (
-      <div class="detail">
-        <BackButton />
-        <ErrorNote error={a.error} retry={a.retry} />
-      </div>
-    );
-  }
-  if (!a.data || a.data.id !== id) {
-    return (
-      <div class="detail">
-        <BackButton />
-        <Loading what="the activity" />
-      </div>
-    );
-  }
+  const pending = pendingDetail(a, id, 'the activity');
+  if (pending || !a.data) return pending;
   return (
     <article class="detail" data-testid="activity-detail" aria-labelledby="detail-title">
       <BackButton />
@@ -84,7 +95,6 @@ export function ActivityDetail({ id, filters }: { id: number; filters: Filters }
 }
 
 function Facts({ a }: { a: Activity }) {
-  const map = useMap();
   const p = a.properties;
   return (
     <>
@@ -145,6 +155,17 @@ function Facts({ a }: { a: Activity }) {
           </li>
         ))}
       </ul>
+      <Locations a={a} />
+    </>
+  );
+}
+
+/** The activity's locations: each flies the map there, with its country and how precise it is. */
+function Locations({ a }: { a: Activity }) {
+  const map = useMap();
+  const p = a.properties;
+  return (
+    <>
       <h3>{plural(p.locations.length, 'location')}</h3>
       <ul class="locations">
         {p.locations.map((l, i) => {
@@ -188,20 +209,4 @@ function OtherMember({ o, self }: { o: Overlap; self: number }) {
       </div>
     </li>
   );
-}
-
-/** Overlaps as map features: the line between the two locations, or the point where they meet. */
-export function overlapFeatures(list: Overlap[]): GeoJSON.FeatureCollection {
-  const features: GeoJSON.Feature[] = [];
-  for (const o of list) {
-    const a = o.a.point;
-    const b = o.b.point;
-    if (!a && !b) continue;
-    const geometry: GeoJSON.Geometry =
-      a && b && (a[0] !== b[0] || a[1] !== b[1])
-        ? { type: 'LineString', coordinates: [a, b] }
-        : { type: 'Point', coordinates: (a ?? b)! };
-    features.push({ type: 'Feature', geometry, properties: { score: o.score, reason: o.reason, a: o.a.id, b: o.b.id } });
-  }
-  return { type: 'FeatureCollection', features };
 }

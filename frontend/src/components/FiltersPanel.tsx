@@ -19,9 +19,9 @@ import {
   type ListKey,
 } from '../filters.ts';
 import { formatCount, plural } from '../format.ts';
-import { update, useView } from '../store.ts';
+import { update, useView } from '../viewstore.ts';
 import { FACETS, useVocab, type Facet } from '../vocab.ts';
-import { ErrorNote, useAsync } from './common.tsx';
+import { ErrorNote, Slider, useAsync } from './common.tsx';
 
 const FACET_NAMES: Record<Facet, string> = {
   organisation: 'Member',
@@ -196,26 +196,8 @@ function PeriodFilter({ filters }: { filters: Filters }) {
       <legend>
         Active between <output data-testid="period">{label}</output>
       </legend>
-      <input
-        type="range"
-        min={minYear}
-        max={maxYear}
-        step={1}
-        value={a}
-        aria-label="From year"
-        onInput={(e) => setDraft([Number(e.currentTarget.value), b])}
-        onChange={(e) => commit(Number(e.currentTarget.value), b)}
-      />
-      <input
-        type="range"
-        min={minYear}
-        max={maxYear}
-        step={1}
-        value={b}
-        aria-label="To year"
-        onInput={(e) => setDraft([a, Number(e.currentTarget.value)])}
-        onChange={(e) => commit(a, Number(e.currentTarget.value))}
-      />
+      <Slider min={minYear} max={maxYear} step={1} value={a} label="From year" onMove={(v) => setDraft([v, b])} onSet={(v) => commit(v, b)} />
+      <Slider min={minYear} max={maxYear} step={1} value={b} label="To year" onMove={(v) => setDraft([a, v])} onSet={(v) => commit(a, v)} />
     </fieldset>
   );
 }

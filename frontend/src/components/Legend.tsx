@@ -3,30 +3,26 @@
  * member's constituency or by main theme; shade countries by activities,
  * by distinct members, or not at all. It also says how precise a dot is.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 
-import { matchPairs, THEME_COLOURS } from '../colours.ts';
-import { useMap } from '../mapcontext.ts';
-import { choroplethStops } from '../mapview.ts';
-import type { Choropleth, ColourMode } from '../state.ts';
-import { update, useView } from '../store.ts';
+import { THEME_COLOURS } from '../colours.ts';
+import { useConstituencyColours, useStyledMap } from '../mapcontext.ts';
+import type { Choropleth, ColourMode } from '../urlstate.ts';
+import { update, useView } from '../viewstore.ts';
 import { label, useVocab } from '../vocab.ts';
 import { Dot } from './common.tsx';
 
 export function Legend() {
   const view = useView();
-  const map = useMap();
+  // The constituency colours and the country shading come from the server's style, once it has loaded.
+  const map = useStyledMap();
+  const constituencyColours = useConstituencyColours();
   useVocab(); // labels
-  // The constituency colours come from the server's style, once it has loaded.
-  const [, redraw] = useState(0);
-  useEffect(() => {
-    if (map && !map.constituencyColours()) map.map.once('style.load', () => redraw((n) => n + 1));
-  }, [map]);
   const [open, setOpen] = useState(typeof window === 'undefined' || window.innerWidth > 700);
   const entries: [string, string][] =
     view.colour === 'theme'
       ? Object.entries(THEME_COLOURS).map(([k, c]) => [label('theme', k), c])
-      : matchPairs(map?.constituencyColours()).map(([k, c]) => [label('constituency', k), c]);
+      : [...constituencyColours].map(([k, c]) => [label('constituency', k), c]);
 
   return (
     <aside class={`legend${open ? '' : ' closed'}`} aria-label="Legend and display">
@@ -61,7 +57,7 @@ export function Legend() {
               <span class="dot p-vague" aria-hidden="true" /> city, area or country
             </li>
             <li>
-              <span class="dot cluster" aria-hidden="true" /> cluster: click to zoom
+              <span class="dot cluster" style={{ background: map?.clusterColour() }} aria-hidden="true" /> cluster: click to zoom
             </li>
           </ul>
           <label class="switch">
@@ -74,7 +70,7 @@ export function Legend() {
           </label>
           {view.choropleth !== 'off' && (
             <div class="ramp" aria-hidden="true">
-              {choroplethStops(view.choropleth).map(([n, c]) => (
+              {(map?.choroplethStops(view.choropleth) ?? []).map(([n, c]) => (
                 <span key={n} style={{ background: c }}>
                   {n}+
                 </span>

@@ -5,13 +5,23 @@
  */
 import { useEffect } from 'preact/hooks';
 
-import { activities, organisation, overlapMatrix, programmes, stats, type OverlapMatrix } from '../api.ts';
+import {
+  activities,
+  organisation,
+  overlapMatrix,
+  programmes,
+  stats,
+  type FeatureCollection,
+  type OrganisationProperties,
+  type OverlapMatrix,
+  type Programme,
+} from '../api.ts';
 import { activeFilterCount, filterParams, type Filters } from '../filters.ts';
 import { formatCount, formatDate, plural } from '../format.ts';
 import { useMap } from '../mapcontext.ts';
-import { update } from '../store.ts';
+import { update } from '../viewstore.ts';
 import { label } from '../vocab.ts';
-import { BackButton } from './ActivityDetail.tsx';
+import { BackButton, pendingDetail } from './ActivityDetail.tsx';
 import { Empty, ErrorNote, Loading, useAsync } from './common.tsx';
 
 export function OrganisationPage({ id, filters }: { id: number; filters: Filters }) {
@@ -31,29 +41,13 @@ export function OrganisationPage({ id, filters }: { id: number; filters: Filters
   }, [map, places.data]);
   useEffect(() => () => map?.select(null), [map]);
 
-  if (org.state === 'error') {
-    return (
-      <div class="detail">
-        <BackButton />
-        <ErrorNote error={org.error} retry={org.retry} />
-      </div>
-    );
-  }
-  if (!org.data || org.data.id !== id) {
-    return (
-      <div class="detail">
-        <BackButton />
-        <Loading what="the member" />
-      </div>
-    );
-  }
+  const pending = pendingDetail(org, id, 'the member');
+  if (pending || !org.data) return pending;
   const p = org.data.properties;
   const filtered = activeFilterCount(filters) > 0;
-  const itsProgrammes = (progs.data?.features ?? []).filter(
-    (g) =>
-      g.properties.lead_organisation_id === id ||
-      ((g.properties as { participants?: { id: number }[] }).participants ?? []).some((x) => x.id === id),
-  );
+  // Its activities (in one country) in the list and on the map.
+  const showActivities = (country?: string) =>
+    update({ filters: { ...filters, organisation: [String(id)], ...(country ? { country: [country] } : {}) }, selected: undefined, panel: 'activities' });
   return (
     <article class="detail" data-testid="organisation-page" aria-labelledby="org-title">
       <BackButton />
@@ -62,39 +56,8 @@ export function OrganisationPage({ id, filters }: { id: number; filters: Filters
         <span class="chip">{label('constituency', p.constituency)}</span>
         {p.short_name && <span class="muted">{p.short_name}</span>}
       </p>
-      <dl class="facts">
-        <dt>Activities</dt>
-        <dd>
-          {formatCount(p.activity_count)} in {plural(p.country_count, 'country', 'countries')}
-        </dd>
-        {p.member_since && (
-          <>
-            <dt>Member since</dt>
-            <dd>{formatDate(p.member_since)}</dd>
-          </>
-        )}
-        {p.last_reported && (
-          <>
-            <dt>Last reported</dt>
-            <dd>{formatDate(p.last_reported)}</dd>
-          </>
-        )}
-        {p.website && (
-          <>
-            <dt>Website</dt>
-            <dd>
-              <a href={p.website} rel="noopener noreferrer" target="_blank">
-                {p.website.replace(/^https?:\/\//, '')}
-              </a>
-            </dd>
-          </>
-        )}
-      </dl>
-      <button
-        type="button"
-        class="button primary"
-        onClick={() => update({ filters: { ...filters, organisation: [String(id)] }, selected: undefined, panel: 'activities' })}
-      >
+      <MemberFacts p={p} />
+      <button type="button" class="button primary" onClick={() => showActivities()}>
         Show its activities on the map
       </button>
 
@@ -104,7 +67,7 @@ export function OrganisationPage({ id, filters }: { id: number; filters: Filters
       <ul class="bars">
         {(countries.data?.groups ?? []).slice(0, 12).map((g) => (
           <li key={g.key}>
-            <button type="button" class="link" onClick={() => update({ filters: { ...filters, organisation: [String(id)], country: [g.key] }, selected: undefined, panel: 'activities' })}>
+            <button type="button" class="link" onClick={() => showActivities(g.key)}>
               {g.label}
             </button>
             <span class="count">{formatCount(g.activity_count)}</span>
@@ -121,10 +84,63 @@ export function OrganisationPage({ id, filters }: { id: number; filters: Filters
         ))}
       </p>
 
+      <MemberProgrammes id={id} all={progs.data} />
+
+      <h3>Overlaps with</h3>
+      {matrix.state === 'loading' && !matrix.data && <Loading what="overlaps" />}
+      {matrix.state === 'error' && <ErrorNote error={matrix.error} retry={matrix.retry} />}
+      {matrix.data && <OverlapPartners m={matrix.data} id={id} />}
+    </article>
+  );
+}
+
+/** How many activities, since when a member, when it last reported, its website. */
+function MemberFacts({ p }: { p: OrganisationProperties }) {
+  return (
+    <dl class="facts">
+      <dt>Activities</dt>
+      <dd>
+        {formatCount(p.activity_count)} in {plural(p.country_count, 'country', 'countries')}
+      </dd>
+      {p.member_since && (
+        <>
+          <dt>Member since</dt>
+          <dd>{formatDate(p.member_since)}</dd>
+        </>
+      )}
+      {p.last_reported && (
+        <>
+          <dt>Last reported</dt>
+          <dd>{formatDate(p.last_reported)}</dd>
+        </>
+      )}
+      {p.website && (
+        <>
+          <dt>Website</dt>
+          <dd>
+            <a href={p.website} rel="noopener noreferrer" target="_blank">
+              {p.website.replace(/^https?:\/\//, '')}
+            </a>
+          </dd>
+        </>
+      )}
+    </dl>
+  );
+}
+
+/** The programmes member `id` leads or takes part in, of `all` (undefined while they load). */
+function MemberProgrammes({ id, all }: { id: number; all: FeatureCollection<Programme> | undefined }) {
+  const its = (all?.features ?? []).filter(
+    (g) =>
+      g.properties.lead_organisation_id === id ||
+      ((g.properties as { participants?: { id: number }[] }).participants ?? []).some((x) => x.id === id),
+  );
+  return (
+    <>
       <h3>Programmes</h3>
-      {progs.data && itsProgrammes.length === 0 && <Empty>It leads or takes part in no programme.</Empty>}
+      {all && its.length === 0 && <Empty>It leads or takes part in no programme.</Empty>}
       <ul class="orgs">
-        {itsProgrammes.map((g) => (
+        {its.map((g) => (
           <li key={g.id}>
             {g.properties.name}
             <span class="muted">
@@ -134,12 +150,7 @@ export function OrganisationPage({ id, filters }: { id: number; filters: Filters
           </li>
         ))}
       </ul>
-
-      <h3>Overlaps with</h3>
-      {matrix.state === 'loading' && !matrix.data && <Loading what="overlaps" />}
-      {matrix.state === 'error' && <ErrorNote error={matrix.error} retry={matrix.retry} />}
-      {matrix.data && <OverlapPartners m={matrix.data} id={id} />}
-    </article>
+    </>
   );
 }
 

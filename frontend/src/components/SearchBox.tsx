@@ -6,8 +6,8 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 
 import { search, type SearchResult } from '../api.ts';
 import { useMap } from '../mapcontext.ts';
-import { update } from '../store.ts';
-import { useAsync } from './common.tsx';
+import { update } from '../viewstore.ts';
+import { useAsync, type Async } from './common.tsx';
 
 const KIND: Record<SearchResult['type'], string> = { place: 'Place', activity: 'Activity', organisation: 'Member' };
 
@@ -77,30 +77,43 @@ export function SearchBox() {
         onFocus={() => setOpen(true)}
         onKeyDown={onKey}
       />
-      {showList && (
-        <ul id="search-results" class="search-results" role="listbox" aria-label="Search results">
-          {results.state === 'error' && <li class="state error">{results.error.message}</li>}
-          {results.state !== 'error' && list.length === 0 && (
-            <li class="state">{results.state === 'loading' ? 'Searching…' : `Nothing found for “${q}”`}</li>
-          )}
-          {list.map((r, i) => (
-            <li
-              id={`search-${i}`}
-              key={`${r.type}-${r.id}`}
-              role="option"
-              aria-selected={i === active}
-              class={i === active ? 'active' : ''}
-              onMouseDown={(e) => e.preventDefault()}
-              onClick={() => pick(r)}
-              onMouseEnter={() => setActive(i)}
-            >
-              <span class="kind">{KIND[r.type]}</span>
-              <span class="name">{r.name}</span>
-              {r.detail && <span class="muted"> · {r.detail}</span>}
-            </li>
-          ))}
-        </ul>
-      )}
+      {showList && <SearchResults q={q} results={results} list={list} active={active} pick={pick} setActive={setActive} />}
     </div>
+  );
+}
+
+/** The listbox under the box: what was found for `q` (`list`, of `results`), the `active` one highlighted. */
+function SearchResults(props: {
+  q: string;
+  results: Async<unknown>;
+  list: SearchResult[];
+  active: number;
+  pick(r: SearchResult): void;
+  setActive(i: number): void;
+}) {
+  const { q, results, list, active, pick, setActive } = props;
+  return (
+    <ul id="search-results" class="search-results" role="listbox" aria-label="Search results">
+      {results.state === 'error' && <li class="state error">{results.error.message}</li>}
+      {results.state !== 'error' && list.length === 0 && (
+        <li class="state">{results.state === 'loading' ? 'Searching…' : `Nothing found for “${q}”`}</li>
+      )}
+      {list.map((r, i) => (
+        <li
+          id={`search-${i}`}
+          key={`${r.type}-${r.id}`}
+          role="option"
+          aria-selected={i === active}
+          class={i === active ? 'active' : ''}
+          onMouseDown={(e) => e.preventDefault()}
+          onClick={() => pick(r)}
+          onMouseEnter={() => setActive(i)}
+        >
+          <span class="kind">{KIND[r.type]}</span>
+          <span class="name">{r.name}</span>
+          {r.detail && <span class="muted"> · {r.detail}</span>}
+        </li>
+      ))}
+    </ul>
   );
 }

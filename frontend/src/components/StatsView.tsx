@@ -13,11 +13,11 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 
 import { stats, type GroupBy, type Money, type Stats, type StatsGroup } from '../api.ts';
-import { FALLBACK_COLOUR, matchPairs, THEME_COLOURS } from '../colours.ts';
+import { ACCENT, BUDGET_COLOUR, CHART_GRID, INK, MUTED, REGION_COLOUR, themeColour } from '../colours.ts';
 import { activeFilterCount, emptyFilters, filterParams, toggle, type Filters, type ListKey } from '../filters.ts';
 import { formatCompact, formatCount, formatMoney, plural } from '../format.ts';
-import { useMap } from '../mapcontext.ts';
-import { update } from '../store.ts';
+import { useConstituencyColours } from '../mapcontext.ts';
+import { update } from '../viewstore.ts';
 import { Empty, ErrorNote, Loading, useAsync, type Async } from './common.tsx';
 import './stats.css';
 
@@ -36,12 +36,6 @@ function loadChart(): Promise<typeof Chart> {
 }
 
 const FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
-const INK = '#1f2a33';
-const MUTED = '#56636e';
-const GRID = '#e6e9ec';
-const REGION_COLOUR = '#3d6e8f';
-const YEAR_COLOUR = '#b4531d';
-const BUDGET_COLOUR = '#4f7a3a';
 /** Category labels longer than this are cut (the tooltip and the table have them whole). */
 const LABEL_MAX = 22;
 /** Currencies named in the headline before "more". */
@@ -138,6 +132,7 @@ export function StatsView({ filters }: { filters: Filters }) {
   const updating = loads.some((l) => l.state === 'loading');
   const failed = loads.find((l) => l.state === 'error') as (Async<Stats> & { retry(): void; state: 'error' }) | undefined;
   const filtered = activeFilterCount(filters) > 0;
+  const retryFailed = () => loads.forEach((l) => l.state === 'error' && l.retry());
 
   return (
     <div class={`stats${updating && total ? ' updating' : ''}`} data-testid="stats-view" aria-busy={updating}>
@@ -147,7 +142,7 @@ export function StatsView({ filters }: { filters: Filters }) {
           {updating && total ? 'updating…' : filtered ? 'of the filtered activities' : 'of all public activities'}
         </p>
       </div>
-      {!total && failed && <ErrorNote error={failed.error} retry={() => loads.forEach((l) => l.state === 'error' && l.retry())} />}
+      {!total && failed && <ErrorNote error={failed.error} retry={retryFailed} />}
       {!total && !failed && <Loading what="stats" />}
       {total && total.activity_count === 0 && (
         <Empty>
@@ -161,7 +156,7 @@ export function StatsView({ filters }: { filters: Filters }) {
         <>
           <Headline total={total} />
           <p class="hint stats-tip">Click a region, theme, constituency or budget bar to filter by it (again to remove it).</p>
-          {failed && <ErrorNote error={failed.error} retry={() => loads.forEach((l) => l.state === 'error' && l.retry())} />}
+          {failed && <ErrorNote error={failed.error} retry={retryFailed} />}
           <Charts filters={filters} all={all} budgets={total.budgets} />
           <p class="hint stats-note">
             An activity in several regions, themes or constituencies counts once in each. Constituencies are those of
@@ -218,106 +213,90 @@ function Headline({ total }: { total: StatsGroup }) {
 type Loads = Record<(typeof STATS_CHARTS)[number], Async<Stats>>;
 
 function Charts({ filters, all, budgets }: { filters: Filters; all: Loads; budgets: Money[] }) {
-  const map = useMap();
   // The constituency colours are the map's (from the server's style), once it has loaded.
-  const [, redraw] = useState(0);
-  useEffect(() => {
-    if (map && !map.constituencyColours()) map.map.once('style.load', () => redraw((n) => n + 1));
-  }, [map]);
-  const constituencyColours = Object.fromEntries(matchPairs(map?.constituencyColours()));
-
-  const [wantedCurrency, setCurrency] = useState('');
-  const [budgetBy, setBudgetBy] = useState<'region' | 'theme'>('region');
-  const currency = chooseCurrency(budgets, wantedCurrency);
-  const currencies = budgets.map((b) => b.currency).sort();
-
+  const constituencyColours = useConstituencyColours();
   const pick = (facet: ListKey) => (key: string) => update({ filters: toggle(filters, facet, key) });
-  const count = (n: number) => formatCount(n);
   const years = yearRows(all.start_year.data?.groups);
+  /** Activities per region, theme or constituency: bars that toggle that filter. */
+  const counts = (kind: 'region' | 'theme' | 'constituency', title: string, colour: (key: string) => string) => (
+    <ChartSection
+      kind={kind}
+      title={title}
+      load={all[kind]}
+      rows={countRows(all[kind].data?.groups)}
+      colour={colour}
+      format={formatCount}
+      unit="activities"
+      selected={filters[kind]}
+      onPick={pick(kind)}
+    />
+  );
 
   return (
     <>
-      <ChartSection
-        kind="region"
-        title="Activities by region"
-        load={all.region}
-        rows={countRows(all.region.data?.groups)}
-        colour={() => REGION_COLOUR}
-        format={count}
-        unit="activities"
-        selected={filters.region}
-        onPick={pick('region')}
-      />
-      <ChartSection
-        kind="theme"
-        title="Activities by theme"
-        load={all.theme}
-        rows={countRows(all.theme.data?.groups)}
-        colour={(key) => THEME_COLOURS[key] ?? FALLBACK_COLOUR}
-        format={count}
-        unit="activities"
-        selected={filters.theme}
-        onPick={pick('theme')}
-      />
-      <ChartSection
-        kind="constituency"
-        title="Activities by members’ constituency"
-        load={all.constituency}
-        rows={countRows(all.constituency.data?.groups)}
-        colour={(key) => constituencyColours[key] ?? REGION_COLOUR}
-        format={count}
-        unit="activities"
-        selected={filters.constituency}
-        onPick={pick('constituency')}
-      />
+      {counts('region', 'Activities by region', () => REGION_COLOUR)}
+      {counts('theme', 'Activities by theme', themeColour)}
+      {counts('constituency', 'Activities by members’ constituency', (key) => constituencyColours.get(key) ?? REGION_COLOUR)}
       <ChartSection
         kind="start_year"
         title="Activities by start year"
         load={all.start_year}
         rows={years.rows}
         vertical
-        colour={() => YEAR_COLOUR}
-        format={count}
+        colour={() => ACCENT}
+        format={formatCount}
         unit="activities"
         note={years.undated > 0 ? `${plural(years.undated, 'activity', 'activities')} without a start date not shown.` : undefined}
       />
-      <ChartSection
-        kind="budget"
-        title={`Budgets in ${currency || '…'} by ${budgetBy}`}
-        load={all[budgetBy]}
-        rows={budgetRows(all[budgetBy].data?.groups, currency)}
-        colour={(key) => (budgetBy === 'theme' ? (THEME_COLOURS[key] ?? FALLBACK_COLOUR) : BUDGET_COLOUR)}
-        format={formatCompact}
-        tooltip={(n) => formatMoney(n, currency)}
-        unit={currency}
-        selected={filters[budgetBy]}
-        onPick={pick(budgetBy)}
-        empty={`No budget in ${currency} among these activities.`}
-        controls={
-          <div class="stats-controls">
-            <label>
-              <span>Currency</span>
-              <select value={currency} onChange={(e) => setCurrency(e.currentTarget.value)} data-testid="budget-currency">
-                {currencies.map((c) => (
-                  <option key={c} value={c}>
-                    {c}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <div class="stats-segmented" role="radiogroup" aria-label="Budgets by">
-              {(['region', 'theme'] as const).map((b) => (
-                <label key={b} class={budgetBy === b ? 'on' : ''}>
-                  <input type="radio" name="budget-by" value={b} checked={budgetBy === b} onChange={() => setBudgetBy(b)} />
-                  by {b}
-                </label>
-              ))}
-            </div>
-          </div>
-        }
-        note="Only activities with a budget in this currency; other currencies are not converted."
-      />
+      <BudgetChart filters={filters} all={all} budgets={budgets} onPick={pick} />
     </>
+  );
+}
+
+/** Budget totals in one currency (chosen), by region or theme (chosen). */
+function BudgetChart(props: { filters: Filters; all: Loads; budgets: Money[]; onPick(facet: ListKey): (key: string) => void }) {
+  const { filters, all, budgets, onPick } = props;
+  const [wantedCurrency, setCurrency] = useState('');
+  const [budgetBy, setBudgetBy] = useState<'region' | 'theme'>('region');
+  const currency = chooseCurrency(budgets, wantedCurrency);
+  const currencies = budgets.map((b) => b.currency).sort();
+  return (
+    <ChartSection
+      kind="budget"
+      title={`Budgets in ${currency || '…'} by ${budgetBy}`}
+      load={all[budgetBy]}
+      rows={budgetRows(all[budgetBy].data?.groups, currency)}
+      colour={(key) => (budgetBy === 'theme' ? themeColour(key) : BUDGET_COLOUR)}
+      format={formatCompact}
+      tooltip={(n) => formatMoney(n, currency)}
+      unit={currency}
+      selected={filters[budgetBy]}
+      onPick={onPick(budgetBy)}
+      empty={`No budget in ${currency} among these activities.`}
+      controls={
+        <div class="stats-controls">
+          <label>
+            <span>Currency</span>
+            <select value={currency} onChange={(e) => setCurrency(e.currentTarget.value)} data-testid="budget-currency">
+              {currencies.map((c) => (
+                <option key={c} value={c}>
+                  {c}
+                </option>
+              ))}
+            </select>
+          </label>
+          <div class="stats-segmented" role="radiogroup" aria-label="Budgets by">
+            {(['region', 'theme'] as const).map((b) => (
+              <label key={b} class={budgetBy === b ? 'on' : ''}>
+                <input type="radio" name="budget-by" value={b} checked={budgetBy === b} onChange={() => setBudgetBy(b)} />
+                by {b}
+              </label>
+            ))}
+          </div>
+        </div>
+      }
+      note="Only activities with a budget in this currency; other currencies are not converted."
+    />
   );
 }
 
@@ -472,15 +451,16 @@ interface ConfigInput {
   drawn(): void;
 }
 
-function barConfig(c: ConfigInput): ChartConfiguration<'bar', number[], string> {
-  const categoryTicks = {
+/** The category axis's labels: whole under vertical bars, cut to fit beside horizontal ones. */
+function categoryTicks(vertical: boolean) {
+  return {
     color: INK,
     font: { family: FONT, size: 12 },
-    autoSkip: !!c.vertical,
+    autoSkip: vertical,
     maxRotation: 0,
     callback(this: Scale, value: string | number) {
       const label = this.getLabelForValue(Number(value));
-      if (c.vertical) return label;
+      if (vertical) return label;
       // Chart.js gives a side axis at most half the width left by the padding; keep within it.
       const room = Math.min(170, (this.chart.width - VALUE_ROOM) / 2 - 16);
       const ctx = this.ctx;
@@ -491,16 +471,19 @@ function barConfig(c: ConfigInput): ChartConfiguration<'bar', number[], string> 
       return fitted;
     },
   };
+}
+
+function barConfig(c: ConfigInput): ChartConfiguration<'bar', number[], string> {
   const valueAxis = {
     type: 'linear' as const,
     // The bars carry their values.
     display: false,
     beginAtZero: true,
     border: { display: false },
-    grid: { color: GRID },
+    grid: { color: CHART_GRID },
     ticks: { color: MUTED, font: { family: FONT, size: 11 }, precision: 0, maxTicksLimit: 5 },
   };
-  const categoryAxis = { type: 'category' as const, grid: { display: false }, border: { color: GRID }, ticks: categoryTicks };
+  const categoryAxis = { type: 'category' as const, grid: { display: false }, border: { color: CHART_GRID }, ticks: categoryTicks(!!c.vertical) };
   const tip = c.tooltip ?? ((n: number) => `${formatCount(n)} ${c.unit}`);
   return {
     type: 'bar',

@@ -65,3 +65,20 @@ export function useAsync<T>(key: string, load: (signal: AbortSignal) => Promise<
 export function Dot({ colour }: { colour: string }) {
   return <span class="dot" style={{ background: colour }} aria-hidden="true" />;
 }
+
+/** A range input that reports its value while it moves (`onMove`) and once it is let go (`onSet`). */
+export function Slider(props: { min: number; max: number; step: number; value: number; label: string; onMove(v: number): void; onSet(v: number): void }) {
+  const { min, max, step, value, label, onMove, onSet } = props;
+  return (
+    <input
+      type="range"
+      min={min}
+      max={max}
+      step={step}
+      value={value}
+      aria-label={label}
+      onInput={(e) => onMove(Number(e.currentTarget.value))}
+      onChange={(e) => onSet(Number(e.currentTarget.value))}
+    />
+  );
+}

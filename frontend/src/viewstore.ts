@@ -6,7 +6,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 
-import { parseView, viewSearch, type ViewState } from './state.ts';
+import { parseView, viewSearch, type ViewState } from './urlstate.ts';
 
 type Listener = (v: ViewState) => void;
 

@@ -1,19 +1,15 @@
 import { describe, expect, it, vi } from 'vitest';
 
-import type { Hotspot, Overlap, OverlapMatrix } from '../api.ts';
-
-// The view's module reaches the page's URL (store.ts) and the map (mapview.ts)
-// when it is loaded; its pure helpers need neither.
-vi.mock('../store.ts', () => ({ update: vi.fn(), getView: vi.fn(), useView: vi.fn() }));
-vi.mock('../mapview.ts', () => ({ precisionText: () => '' }));
-
-const {
+import type { Hotspot, Overlap, OverlapMatrix } from '../../api.ts';
+import { emptyFilters } from '../../filters.ts';
+import {
   abbreviate,
   heatColour,
   hotspotFeatures,
   hotspotReason,
   hotspotScore,
   matrixModel,
+  overlapFeatures,
   overlapPoints,
   pairKey,
   pairOverlaps,
@@ -21,7 +17,7 @@ const {
   rampSteps,
   scoreBand,
   tabAfter,
-} = await import('./OverlapsView.tsx');
+} from './overlaps.ts';
 
 function side(id: number, org: number, point?: [number, number]) {
   return {
@@ -90,6 +86,12 @@ describe('placeText and overlapPoints', () => {
     ]);
     expect(overlapPoints(overlap({ b: side(2, 20, [36.8, -1.3]) }))).toEqual([[36.8, -1.3]]);
     expect(overlapPoints(overlap({ a: side(1, 10), b: side(2, 20) }))).toEqual([]);
+  });
+
+  it('draws a line between two points, a point where they coincide, nothing without', () => {
+    const fc = overlapFeatures([overlap(), overlap({ b: side(2, 20, [36.8, -1.3]) }), overlap({ a: side(1, 10), b: side(2, 20) })]);
+    expect(fc.features.map((f) => f.geometry.type)).toEqual(['LineString', 'Point']);
+    expect(fc.features[0].properties).toEqual({ score: 88.4, reason: 'Both work on resilience near Nairobi', a: 1, b: 2 });
   });
 
   it('shades the score', () => {
@@ -208,7 +210,7 @@ describe('pairOverlaps', () => {
         { id: 9, name: 'Nine', constituency: '', total: 500 },
         { id: 7, name: 'Seven', constituency: '', total: 250 },
         50,
-        { ...(await import('../filters.ts')).emptyFilters(), theme: ['resilience'] },
+        { ...emptyFilters(), theme: ['resilience'] },
       );
       expect(urls[0]).toBe('/organisations/7/overlaps?theme=resilience&limit=200&offset=0');
       expect(urls).toHaveLength(2);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { INITIAL_ZOOM, initialZoom } from './view.ts';
+import { INITIAL_ZOOM, initialZoom } from './initialview.ts';
 
 describe('initialZoom', () => {
   it.each([

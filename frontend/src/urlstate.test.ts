@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { emptyFilters } from './filters.ts';
-import { defaultView, formatCamera, parseCamera, parseSelection, parseView, viewSearch, type ViewState } from './state.ts';
+import { defaultView, formatCamera, parseCamera, parseSelection, parseView, viewSearch, type ViewState } from './urlstate.ts';
 
 describe('URL state', () => {
   it('leaves the default view out of the URL', () => {
