@@ -11,11 +11,12 @@
 //	cgbench web -admin URL -bin bin/commonground -sizes 10000,100000 -runs 10
 //
 // seed fills a benchmark database with the demo alliance plus synthetic
-// public point activities; run drives the server and the two baselines
-// (B1: PostGIS builds the GeoJSON, the server's SQL; B2: plain rows encoded
-// in Go) with the same concurrency and prints a markdown table; all seeds
-// each size, starts the server on a free port, runs and stops it; check
-// verifies that B1 returns the server's bytes and B2 the same features.
+// public point activities; run drives the server and the two raw
+// baselines (B1: PostGIS builds the GeoJSON, as the server's SQL once did;
+// B2: plain rows encoded in Go by the server's encoder) with the same
+// concurrency and prints a markdown table; all seeds each size, starts the
+// server on a free port, runs and stops it; check verifies that B1 and B2
+// return the server's features.
 // tiles and tiles-all do the same for vector tiles (BENCHMARKS.md, "Tiles
 // (issue 4)"): the server cold (a second server with the tile cache off,
 // COMMONGROUND_TILE_CACHE_MB=0) and warm (cache hits) against the server's
