@@ -1,5 +1,7 @@
-// Command cgbench measures the activities items endpoint against the raw
-// database cost of the same work (BENCHMARKS.md, "Items (issue 3)").
+// Command cgbench is CommonGround's benchmark tool: it measures the items
+// endpoint and the vector tiles against the raw database cost of the same
+// work, the overlap requests' latency and the web app's time to first map
+// idle (BENCHMARKS.md records each with its command).
 //
 //	cgbench seed -db URL -n 100000 -bin bin/commonground
 //	cgbench run  -url http://127.0.0.1:PORT -db URL -clients 4 -duration 20s
@@ -22,6 +24,8 @@
 // COMMONGROUND_TILE_CACHE_MB=0) and warm (cache hits) against the server's
 // store code called in process (R1, jit on and off), raw points (R2) and a
 // static gin answer (R3), once the precomputed tile aggregates are fresh.
+// overlaps-all times the overlap list, matrix and hotspots requests one at a
+// time on each size (BENCHMARKS.md, "Overlaps (issue 5)").
 // web times the web app in headless Chromium from navigation to the map's
 // first idle (BENCHMARKS.md, "Web app: time to first map idle (issue 6)"):
 // it serves each size warm and cold as tiles-all does and runs
