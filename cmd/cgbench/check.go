@@ -32,8 +32,8 @@ func checkCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	defer pool.Close()
-	var public int
-	if err := pool.QueryRow(ctx, `SELECT count(*) FROM activities WHERE visibility = 'public'`).Scan(&public); err != nil {
+	public, err := publicActivities(ctx, pool)
+	if err != nil {
 		return err
 	}
 	client := newHTTPClient(1)

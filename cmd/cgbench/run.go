@@ -91,8 +91,8 @@ func measureAll(ctx context.Context, cfg runConfig) ([]result, error) {
 		return nil, err
 	}
 	defer pool.Close()
-	var public int
-	if err := pool.QueryRow(ctx, `SELECT count(*) FROM activities WHERE visibility = 'public'`).Scan(&public); err != nil {
+	public, err := publicActivities(ctx, pool)
+	if err != nil {
 		return nil, err
 	}
 	client := newHTTPClient(cfg.lim.clients)
@@ -128,6 +128,13 @@ func openPool(ctx context.Context, db string, conns int) (*pgxpool.Pool, error) 
 	}
 	pc.MaxConns = int32(conns)
 	return pgxpool.NewWithConfig(ctx, pc)
+}
+
+// publicActivities is the number of public activities in pool's database.
+func publicActivities(ctx context.Context, pool *pgxpool.Pool) (int, error) {
+	var n int
+	err := pool.QueryRow(ctx, `SELECT count(*) FROM activities WHERE visibility = 'public'`).Scan(&n)
+	return n, err
 }
 
 // namedRun is a raw baseline: it answers r from the database on pool and

@@ -267,8 +267,8 @@ func webOneSize(ctx context.Context, cfg webConfig, bin, db string, n int) ([]we
 		return nil, err
 	}
 	defer pool.Close()
-	var public int
-	if err := pool.QueryRow(ctx, `SELECT count(*) FROM activities WHERE visibility = 'public'`).Scan(&public); err != nil {
+	public, err := publicActivities(ctx, pool)
+	if err != nil {
 		return nil, err
 	}
 	if _, waited, err := waitAggregates(ctx, pool); err != nil {
