@@ -27,15 +27,11 @@ func checkCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 	if err := localOnly(*db); err != nil {
 		return err
 	}
-	pool, err := openPool(ctx, *db, 2)
+	pool, public, err := openPool(ctx, *db, 2)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
-	public, err := publicActivities(ctx, pool)
-	if err != nil {
-		return err
-	}
 	client := newHTTPClient(1)
 	for _, w := range workloads(10000) {
 		for _, i := range []int{0, 1, 2} {

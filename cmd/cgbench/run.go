@@ -86,15 +86,11 @@ func runCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 // measureAll checks that the paths agree, then measures every workload on
 // every path, one path at a time.
 func measureAll(ctx context.Context, cfg runConfig) ([]result, error) {
-	pool, err := openPool(ctx, cfg.db, cfg.lim.clients)
+	pool, public, err := openPool(ctx, cfg.db, cfg.lim.clients)
 	if err != nil {
 		return nil, err
 	}
 	defer pool.Close()
-	public, err := publicActivities(ctx, pool)
-	if err != nil {
-		return nil, err
-	}
 	client := newHTTPClient(cfg.lim.clients)
 	defer client.CloseIdleConnections()
 	var out []result
@@ -119,22 +115,27 @@ func measureAll(ctx context.Context, cfg runConfig) ([]result, error) {
 	return out, nil
 }
 
-// openPool opens the baselines' pool: conns connections with the URL's
-// settings.
-func openPool(ctx context.Context, db string, conns int) (*pgxpool.Pool, error) {
+// openPool opens a pool on db (conns connections; 0: pgx's default, with
+// the URL's settings) and counts the public activities there, which size
+// the workloads.
+func openPool(ctx context.Context, db string, conns int) (*pgxpool.Pool, int, error) {
 	pc, err := pgxpool.ParseConfig(db)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	pc.MaxConns = int32(conns)
-	return pgxpool.NewWithConfig(ctx, pc)
-}
-
-// publicActivities is the number of public activities in pool's database.
-func publicActivities(ctx context.Context, pool *pgxpool.Pool) (int, error) {
-	var n int
-	err := pool.QueryRow(ctx, `SELECT count(*) FROM activities WHERE visibility = 'public'`).Scan(&n)
-	return n, err
+	if conns > 0 {
+		pc.MaxConns = int32(conns)
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, pc)
+	if err != nil {
+		return nil, 0, err
+	}
+	var public int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM activities WHERE visibility = 'public'`).Scan(&public); err != nil {
+		pool.Close()
+		return nil, 0, err
+	}
+	return pool, public, nil
 }
 
 // namedRun is a raw baseline: it answers r from the database on pool and

@@ -17,8 +17,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // webConfig is what `cgbench web` needs besides the databases.
@@ -262,15 +260,11 @@ func webOneSize(ctx context.Context, cfg webConfig, bin, db string, n int) ([]we
 		return nil, err
 	}
 	defer stopCold()
-	pool, err := pgxpool.New(ctx, db)
+	pool, public, err := openPool(ctx, db, 0)
 	if err != nil {
 		return nil, err
 	}
 	defer pool.Close()
-	public, err := publicActivities(ctx, pool)
-	if err != nil {
-		return nil, err
-	}
 	if _, waited, err := waitAggregates(ctx, pool); err != nil {
 		return nil, err
 	} else {
