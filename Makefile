@@ -1,6 +1,6 @@
 # CommonGround: the two commands are `make run` and `make test`.
 # Both work on a fresh Debian/Ubuntu machine with Go and Node.js installed:
-# they install PostgreSQL + PostGIS (and Chromium for the tests) from the
+# they install PostgreSQL + PostGIS (and Chromium and GDAL for the tests) from the
 # distribution, start a local cluster and create what they need.
 
 SHELL := /bin/bash
@@ -49,7 +49,7 @@ test: deps-test $(TEST_DB) frontend lint test-frontend test-go ## run every test
 deps: ## check that Go and Node.js are recent enough
 	scripts/deps.sh run
 
-deps-test: ## deps, and install Chromium for the browser tests
+deps-test: ## deps, and install Chromium and GDAL (ogrinfo) for the browser and GDAL tests
 	scripts/deps.sh test
 
 db: ## create and start the local PostgreSQL + PostGIS cluster, role and database
@@ -72,7 +72,7 @@ lint: ## gofmt and go vet
 test-frontend: frontend/node_modules/.package-lock.json ## the web app's unit tests (vitest)
 	cd frontend && $(NPM) test
 
-test-go: ## Go tests against PostGIS, including the browser test (needs `make frontend`)
+test-go: ## Go tests against PostGIS, including the browser and GDAL tests (needs `make frontend`)
 	TEST_DATABASE_URL='$(TEST_DB_URL)' COMMONGROUND_E2E=1 $(GO) test -count=1 -timeout 20m ./...
 
 reference: ## rebuild geo/reference/data from the npm packages (see tools/refdata)

@@ -59,6 +59,15 @@ func appendActivity(b []byte, a geo.ActivityView, keep map[string]bool) []byte {
 	return append(b, "}}"...)
 }
 
+// AppendActivityFeature appends a to b as the GeoJSON Feature the items
+// endpoint sends for it, every property included, and returns the extended
+// slice. It is the server's own encoder, exported for cmd/cgbench: its B2
+// baseline (the rows read raw, encoded in Go) encodes with it rather than
+// with a copy.
+func AppendActivityFeature(b []byte, a geo.ActivityView) []byte {
+	return appendActivity(b, a, nil)
+}
+
 func appendActivityProperty(b []byte, a geo.ActivityView, name string) []byte {
 	lead, hasLead := a.Lead()
 	switch name {

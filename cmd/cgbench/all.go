@@ -18,25 +18,23 @@ import (
 
 func allCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 	var cfg runConfig
-	admin := fs.String("admin", "", "URL of the PostgreSQL server (any database); the benchmark databases are cg_bench_<size>")
-	bin := fs.String("bin", "bin/commonground", "the commonground binary: seeds the databases and serves")
-	sizes := fs.String("sizes", "10000,100000", "comma-separated numbers of activities")
+	sf := addSizedFlags(fs, "the commonground binary: seeds the databases and serves", "10000,100000")
 	runFlags(fs, &cfg)
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
-	ns, err := parseSizes(*sizes)
+	ns, err := sf.parse()
 	if err != nil {
 		return err
 	}
 	var all []result
 	for _, n := range ns {
-		db, err := seededDatabase(ctx, *admin, *bin, n)
+		db, err := seededDatabase(ctx, *sf.admin, *sf.bin, n)
 		if err != nil {
 			return err
 		}
 		cfg.db = db
-		res, err := withServer(ctx, *bin, db, func(url string) ([]result, error) {
+		res, err := withServer(ctx, *sf.bin, db, func(url string) ([]result, error) {
 			cfg.url = url
 			if err := cfg.validate(); err != nil {
 				return nil, err
@@ -50,6 +48,30 @@ func allCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 	}
 	printTables(os.Stdout, all, cfg)
 	return nil
+}
+
+// sizedFlags are the flags of the commands that seed and serve each size
+// themselves: the PostgreSQL server, the commonground binary and the sizes.
+type sizedFlags struct{ admin, bin, sizes *string }
+
+// addSizedFlags defines -admin, -bin (described by binUsage) and -sizes
+// (by default sizes) on fs.
+func addSizedFlags(fs *flag.FlagSet, binUsage, sizes string) sizedFlags {
+	return sizedFlags{
+		admin: fs.String("admin", "", "URL of the PostgreSQL server (any database); the benchmark databases are cg_bench_<size>"),
+		bin:   fs.String("bin", "bin/commonground", binUsage),
+		sizes: fs.String("sizes", sizes, "comma-separated numbers of activities"),
+	}
+}
+
+// parse returns -sizes as numbers of activities, or an error when they are
+// malformed or -admin is not on this machine.
+func (f sizedFlags) parse() ([]int, error) {
+	ns, err := parseSizes(*f.sizes)
+	if err != nil {
+		return nil, err
+	}
+	return ns, localOnly(*f.admin)
 }
 
 func parseSizes(s string) ([]int, error) {

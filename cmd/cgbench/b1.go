@@ -10,11 +10,13 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// serverFeature and serverJoins are copied verbatim from
-// geo/postgis/activities_read.go (activityFeature, activityJoins): B1 runs
-// the server's own SQL. `cgbench check` verifies that B1 returns the bytes
-// the server sends.
-const serverFeature = `json_build_object(
+// B1 is PostGIS building the whole answer: b1Feature and b1Joins are the
+// SQL the server ran to build each Feature before it read plain rows and
+// encoded them in Go (BENCHMARKS.md, "Items (issue 3)", "First cut"). It is
+// the raw-database bound of the items path that the server does not share
+// code with. `cgbench check` verifies that B1 returns the server's features
+// and numberMatched.
+const b1Feature = `json_build_object(
 	'type', 'Feature',
 	'id', a.id,
 	'geometry', ST_AsGeoJSON(loc.points, 6)::json,
@@ -22,7 +24,7 @@ const serverFeature = `json_build_object(
 		ELSE (SELECT coalesce(jsonb_object_agg(k, v), '{}') FROM jsonb_each(props.p) e(k, v) WHERE k = ANY(%[1]s::text[])) END
 )::text`
 
-const serverJoins = `
+const b1Joins = `
 LEFT JOIN programmes p ON p.id = a.programme_id
 LEFT JOIN LATERAL (
 	SELECT ST_Collect(l.point ORDER BY l.id) AS points, count(*) AS n,
@@ -57,66 +59,34 @@ CROSS JOIN LATERAL (SELECT jsonb_build_object(
 	'location_count', coalesce(loc.n, 0), 'locations', coalesce(loc.list, '[]'),
 	'demo', a.demo, 'updated_at', a.updated_at) AS p) props`
 
-// sqlPath is a way of answering a request straight from PostgreSQL: an
-// optional count query and a page query whose rows are Feature JSON text,
-// as geo/postgis builds them (ActivityFeatures). feature is a format with
-// %[1]s for the properties parameter.
-type sqlPath struct {
-	name    string
-	what    string
-	count   bool
-	feature string
-	joins   string
-	// page, when set, replaces the server's page query shape entirely; it
-	// gets the WHERE clause and the props/limit/offset placeholders.
-	page func(where, props, limit, offset string) string
-	// countSQL, when set, replaces the server's count query.
-	countSQL func(r request) (string, []any)
-	// serial runs on connections with max_parallel_workers_per_gather = 0.
-	serial bool
-}
-
-// b1 is the server's SQL, run directly.
-var b1 = sqlPath{name: "B1", count: true, feature: serverFeature, joins: serverJoins}
-
-// sql returns the count and page queries for r and their arguments, in the
-// order ActivityFeatures adds them: the filter's, then properties (NULL:
+// b1SQL returns B1's count and page queries for r and their arguments, in
+// the order the server added them: the filter's, then properties (NULL:
 // all), limit and offset.
-func (p sqlPath) sql(r request) (count string, page string, countArgs, pageArgs []any) {
+func b1SQL(r request) (count string, page string, countArgs, pageArgs []any) {
 	where, args := r.where()
 	n := len(args)
 	ph := func(k int) string { return "$" + strconv.Itoa(n+k) }
-	count, countArgs = `SELECT count(*) FROM activities a WHERE `+where, args
-	if p.countSQL != nil {
-		count, countArgs = p.countSQL(r)
-	}
 	props, limit, offset := ph(1), ph(2), ph(3)
-	if p.page != nil {
-		page = p.page(where, props, limit, offset)
-	} else {
-		page = `WITH page AS (SELECT a.id FROM activities a WHERE ` + where + ` ORDER BY a.id LIMIT ` + limit +
-			` OFFSET ` + offset + `)
-SELECT ` + fmt.Sprintf(p.feature, props) + `
-FROM page JOIN activities a USING (id)` + p.joins + `
+	page = `WITH page AS (SELECT a.id FROM activities a WHERE ` + where + ` ORDER BY a.id LIMIT ` + limit +
+		` OFFSET ` + offset + `)
+SELECT ` + fmt.Sprintf(b1Feature, props) + `
+FROM page JOIN activities a USING (id)` + b1Joins + `
 ORDER BY a.id`
-	}
-	return count, page, countArgs, append(args[:n:n], nil, r.limit, r.offset)
+	return `SELECT count(*) FROM activities a WHERE ` + where, page, args, append(args[:n:n], nil, r.limit, r.offset)
 }
 
-// run answers r the way the server's store does (count, then the page's
-// Feature texts) and writes a FeatureCollection to w; it returns the
+// runB1 answers r the way the server's store once did (count, then the
+// page's Feature texts) and writes a FeatureCollection to w; it returns the
 // number of bytes written.
-func (p sqlPath) run(ctx context.Context, pool *pgxpool.Pool, r request, w io.Writer) (int, error) {
-	countSQL, pageSQL, countArgs, pageArgs := p.sql(r)
-	matched := int64(-1)
-	if p.count {
-		if err := pool.QueryRow(ctx, countSQL, countArgs...).Scan(&matched); err != nil {
-			return 0, fmt.Errorf("%s count: %w", p.name, err)
-		}
+func runB1(ctx context.Context, pool *pgxpool.Pool, r request, w io.Writer) (int, error) {
+	countSQL, pageSQL, countArgs, pageArgs := b1SQL(r)
+	var matched int64
+	if err := pool.QueryRow(ctx, countSQL, countArgs...).Scan(&matched); err != nil {
+		return 0, fmt.Errorf("B1 count: %w", err)
 	}
 	rows, err := pool.Query(ctx, pageSQL, pageArgs...)
 	if err != nil {
-		return 0, fmt.Errorf("%s page: %w", p.name, err)
+		return 0, fmt.Errorf("B1 page: %w", err)
 	}
 	defer rows.Close()
 	cw := &countWriter{w: w}
@@ -126,7 +96,7 @@ func (p sqlPath) run(ctx context.Context, pool *pgxpool.Pool, r request, w io.Wr
 	for rows.Next() {
 		raw := rows.RawValues()
 		if len(raw) != 1 {
-			return 0, fmt.Errorf("%s page: %d columns", p.name, len(raw))
+			return 0, fmt.Errorf("B1 page: %d columns", len(raw))
 		}
 		if n > 0 {
 			bw.WriteByte(',')
@@ -135,7 +105,7 @@ func (p sqlPath) run(ctx context.Context, pool *pgxpool.Pool, r request, w io.Wr
 		n++
 	}
 	if err := rows.Err(); err != nil {
-		return 0, fmt.Errorf("%s page: %w", p.name, err)
+		return 0, fmt.Errorf("B1 page: %w", err)
 	}
 	bw.WriteString(`],"numberReturned":` + strconv.Itoa(n) + "}\n")
 	err = bw.Flush()

@@ -11,37 +11,16 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
+
+	"github.com/commonground/commonground/api"
+	"github.com/commonground/commonground/geo"
 )
 
 // B2 reads the same data as plain rows (the activity page, then its
 // locations with ST_AsBinary points, organisations and themes in one
-// pipelined batch) and encodes the FeatureCollection in Go.
-
-type b2Activity struct {
-	id                              int64
-	iati, budget, currency          *string
-	title, description, status, vis string
-	start, end                      *time.Time
-	programmeID                     *int64
-	programme, programmeType        *string
-	demo                            bool
-	updated                         time.Time
-	locs                            []b2Location
-	orgs                            []b2Org
-	themes                          []string
-}
-
-type b2Location struct {
-	kind, precision, name string
-	country               *string
-	placeID               *int64
-	point                 orb.Point
-}
-
-type b2Org struct {
-	id                             int64
-	slug, name, role, constituency string
-}
+// pipelined batch) and encodes the FeatureCollection in Go with the
+// server's own encoder (api.AppendActivityFeature). The reads are B2's own
+// raw SQL: it counts on every request, where the server caches the count.
 
 func b2PageSQL(where, limit, offset string) string {
 	return `WITH page AS (SELECT a.id FROM activities a WHERE ` + where + ` ORDER BY a.id LIMIT ` + limit +
@@ -79,119 +58,117 @@ func runB2(ctx context.Context, pool *pgxpool.Pool, r request, w io.Writer) (int
 	if err := b2Children(ctx, pool, page); err != nil {
 		return 0, err
 	}
-	buf := appendCollection(make([]byte, 0, 64<<10), matched, page)
-	return w.Write(buf)
+	return w.Write(appendB2Collection(make([]byte, 0, 64<<10), matched, page))
 }
 
-func b2Page(ctx context.Context, pool *pgxpool.Pool, sql string, args []any) ([]b2Activity, error) {
+// appendB2Collection appends the FeatureCollection of page, each Feature
+// encoded by the server's encoder.
+func appendB2Collection(b []byte, matched int64, page []geo.ActivityView) []byte {
+	b = append(b, `{"type":"FeatureCollection","numberMatched":`...)
+	b = strconv.AppendInt(b, matched, 10)
+	b = append(b, `,"numberReturned":`...)
+	b = strconv.AppendInt(b, int64(len(page)), 10)
+	b = append(b, `,"features":[`...)
+	for i := range page {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = api.AppendActivityFeature(b, page[i])
+	}
+	return append(b, "]}\n"...)
+}
+
+func b2Page(ctx context.Context, pool *pgxpool.Pool, sql string, args []any) ([]geo.ActivityView, error) {
 	rows, err := pool.Query(ctx, sql, args...)
 	if err != nil {
 		return nil, fmt.Errorf("B2 page: %w", err)
 	}
-	var page []b2Activity
-	for rows.Next() {
-		var a b2Activity
-		err := rows.Scan(&a.id, &a.iati, &a.title, &a.description, &a.status, &a.start, &a.end, &a.budget,
-			&a.currency, &a.vis, &a.programmeID, &a.programme, &a.programmeType, &a.demo, &a.updated)
-		if err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("B2 page: %w", err)
-		}
+	var page []geo.ActivityView
+	var a geo.ActivityView
+	var iati, budget, currency, programme, programmeType *string
+	var start, end *time.Time
+	var programmeID *int64
+	_, err = pgx.ForEachRow(rows, []any{&a.ID, &iati, &a.Title, &a.Description, &a.Status, &start, &end, &budget,
+		&currency, &a.Visibility, &programmeID, &programme, &programmeType, &a.Demo, &a.UpdatedAt}, func() error {
+		a.IATIIdentifier, a.Budget, a.Currency, a.ProgrammeName = deref(iati), deref(budget), deref(currency), deref(programme)
+		a.ProgrammeType = geo.ProgrammeType(deref(programmeType))
+		a.Start, a.End = deref(start), deref(end)
+		a.ProgrammeID = deref(programmeID)
 		page = append(page, a)
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, fmt.Errorf("B2 page: %w", err)
 	}
 	return page, nil
 }
 
+// deref is *p, or the zero value (what the encoder writes as null) for nil.
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
+
 // b2Children fills in the page's locations, organisations and themes with
 // one pipelined batch of three queries.
-func b2Children(ctx context.Context, pool *pgxpool.Pool, page []b2Activity) error {
+func b2Children(ctx context.Context, pool *pgxpool.Pool, page []geo.ActivityView) error {
 	if len(page) == 0 {
 		return nil
 	}
 	ids := make([]int64, len(page))
-	at := make(map[int64]*b2Activity, len(page))
+	at := make(map[int64]*geo.ActivityView, len(page))
 	for i := range page {
-		ids[i] = page[i].id
-		at[page[i].id] = &page[i]
+		ids[i] = page[i].ID
+		at[page[i].ID] = &page[i]
 	}
-	b := &pgx.Batch{}
-	b.Queue(b2Locations, ids)
-	b.Queue(b2Orgs, ids)
-	b.Queue(b2Themes, ids)
-	res := pool.SendBatch(ctx, b)
-	defer res.Close()
-	if err := scanLocations(res, at); err != nil {
-		return fmt.Errorf("B2 locations: %w", err)
-	}
-	if err := scanOrgs(res, at); err != nil {
-		return fmt.Errorf("B2 organisations: %w", err)
-	}
-	if err := scanThemes(res, at); err != nil {
-		return fmt.Errorf("B2 themes: %w", err)
-	}
-	return res.Close()
-}
-
-func scanLocations(res pgx.BatchResults, at map[int64]*b2Activity) error {
-	rows, err := res.Query()
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var l b2Location
+	var id int64
+	var b pgx.Batch
+	b.Queue(b2Locations, ids).Query(func(rows pgx.Rows) error {
+		var l geo.LocationView
+		var country *string
+		var place *int64
 		var raw []byte
-		if err := rows.Scan(&id, &l.kind, &l.precision, &l.name, &l.country, &l.placeID, &raw); err != nil {
-			return err
-		}
-		g, err := wkb.Unmarshal(raw)
-		if err != nil {
-			return err
-		}
-		p, ok := g.(orb.Point)
-		if !ok {
-			return fmt.Errorf("location of activity %d: %s, not a point", id, g.GeoJSONType())
-		}
-		l.point = p
-		at[id].locs = append(at[id].locs, l)
-	}
-	return rows.Err()
-}
-
-func scanOrgs(res pgx.BatchResults, at map[int64]*b2Activity) error {
-	rows, err := res.Query()
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var o b2Org
-		if err := rows.Scan(&id, &o.id, &o.slug, &o.name, &o.role, &o.constituency); err != nil {
-			return err
-		}
-		at[id].orgs = append(at[id].orgs, o)
-	}
-	return rows.Err()
-}
-
-func scanThemes(res pgx.BatchResults, at map[int64]*b2Activity) error {
-	rows, err := res.Query()
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
+		_, err := pgx.ForEachRow(rows, []any{&id, &l.Kind, &l.Precision, &l.Name, &country, &place, &raw}, func() error {
+			g, err := wkb.Unmarshal(raw)
+			if err != nil {
+				return err
+			}
+			p, ok := g.(orb.Point)
+			if !ok {
+				return fmt.Errorf("location of activity %d: %s, not a point", id, g.GeoJSONType())
+			}
+			l.CountryCode, l.PlaceID, l.Point = deref(country), deref(place), p
+			at[id].Locations = append(at[id].Locations, l)
+			return nil
+		})
+		return wrapErr("B2 locations", err)
+	})
+	b.Queue(b2Orgs, ids).Query(func(rows pgx.Rows) error {
+		var o geo.OrganisationRole
+		_, err := pgx.ForEachRow(rows, []any{&id, &o.ID, &o.Slug, &o.Name, &o.Role, &o.Constituency}, func() error {
+			at[id].Organisations = append(at[id].Organisations, o)
+			return nil
+		})
+		return wrapErr("B2 organisations", err)
+	})
+	b.Queue(b2Themes, ids).Query(func(rows pgx.Rows) error {
 		var code string
-		if err := rows.Scan(&id, &code); err != nil {
-			return err
-		}
-		at[id].themes = append(at[id].themes, code)
+		_, err := pgx.ForEachRow(rows, []any{&id, &code}, func() error {
+			at[id].Themes = append(at[id].Themes, code)
+			return nil
+		})
+		return wrapErr("B2 themes", err)
+	})
+	return pool.SendBatch(ctx, &b).Close()
+}
+
+// wrapErr prefixes err with what, keeping nil nil.
+func wrapErr(what string, err error) error {
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
 	}
-	return rows.Err()
+	return nil
 }

@@ -6,14 +6,21 @@ import (
 	"time"
 
 	"github.com/paulmach/orb"
+
+	"github.com/commonground/commonground/geo"
 )
 
-func TestAppendStringDecodesBack(t *testing.T) {
+// TestB2StringsDecodeBack checks that B2's collections carry strings that
+// decode back to what the rows held.
+func TestB2StringsDecodeBack(t *testing.T) {
 	for _, s := range []string{"", "plain", `quote " and \ backslash`, "tab\tnew\nline\x01", "São Paulo – 東京", "bad \xff byte"} {
-		var got string
-		if err := json.Unmarshal(appendString(nil, s), &got); err != nil {
+		var c struct {
+			Features []struct{ Properties struct{ Title string } }
+		}
+		if err := json.Unmarshal(appendB2Collection(nil, 1, []geo.ActivityView{{ID: 1, Title: s}}), &c); err != nil {
 			t.Fatalf("%q: %v", s, err)
 		}
+		got := c.Features[0].Properties.Title
 		want := s
 		if s == "bad \xff byte" {
 			want = "bad \ufffd byte"
@@ -24,20 +31,26 @@ func TestAppendStringDecodesBack(t *testing.T) {
 	}
 }
 
-func TestAppendFeatureIsValidGeoJSON(t *testing.T) {
-	cc, budget := "IN", "1234.50"
-	a := b2Activity{id: 7, title: "t", status: "pipeline", vis: "public", budget: &budget, updated: time.Unix(0, 0).UTC(),
-		locs: []b2Location{{kind: "point", precision: "city", country: &cc, point: orb.Point{77.1234567, 28.5}},
-			{kind: "point", precision: "exact", country: &cc, point: orb.Point{-1, 2}}},
-		orgs:   []b2Org{{id: 3, name: "Lead", role: "lead", constituency: "research"}},
-		themes: []string{"gender"}}
-	var f struct {
-		Geometry   struct{ Coordinates [][2]float64 }
-		Properties map[string]any
+func TestB2FeatureIsValidGeoJSON(t *testing.T) {
+	a := geo.ActivityView{ID: 7, Title: "t", Status: "pipeline", Visibility: "public", Budget: "1234.50", UpdatedAt: time.Unix(0, 0).UTC(),
+		Locations: []geo.LocationView{{Kind: "point", Precision: "city", CountryCode: "IN", Point: orb.Point{77.1234567, 28.5}},
+			{Kind: "point", Precision: "exact", CountryCode: "IN", Point: orb.Point{-1, 2}}},
+		Organisations: []geo.OrganisationRole{{ID: 3, Name: "Lead", Role: "lead", Constituency: "research"}},
+		Themes:        []string{"gender"}}
+	var c struct {
+		NumberMatched, NumberReturned int
+		Features                      []struct {
+			Geometry   struct{ Coordinates [][2]float64 }
+			Properties map[string]any
+		}
 	}
-	if err := json.Unmarshal(appendFeature(nil, &a), &f); err != nil {
+	if err := json.Unmarshal(appendB2Collection(nil, 9, []geo.ActivityView{a}), &c); err != nil {
 		t.Fatal(err)
 	}
+	if c.NumberMatched != 9 || c.NumberReturned != 1 || len(c.Features) != 1 {
+		t.Fatalf("numberMatched %d, numberReturned %d, %d features", c.NumberMatched, c.NumberReturned, len(c.Features))
+	}
+	f := c.Features[0]
 	if f.Geometry.Coordinates[0] != [2]float64{77.123457, 28.5} || len(f.Geometry.Coordinates) != 2 {
 		t.Errorf("coordinates %v", f.Geometry.Coordinates)
 	}

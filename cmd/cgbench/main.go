@@ -1,5 +1,7 @@
-// Command cgbench measures the activities items endpoint against the raw
-// database cost of the same work (BENCHMARKS.md, "Items (issue 3)").
+// Command cgbench is CommonGround's benchmark tool: it measures the items
+// endpoint and the vector tiles against the raw database cost of the same
+// work, the overlap requests' latency and the web app's time to first map
+// idle (BENCHMARKS.md records each with its command).
 //
 //	cgbench seed -db URL -n 100000 -bin bin/commonground
 //	cgbench run  -url http://127.0.0.1:PORT -db URL -clients 4 -duration 20s
@@ -11,16 +13,19 @@
 //	cgbench web -admin URL -bin bin/commonground -sizes 10000,100000 -runs 10
 //
 // seed fills a benchmark database with the demo alliance plus synthetic
-// public point activities; run drives the server and the two baselines
-// (B1: PostGIS builds the GeoJSON, the server's SQL; B2: plain rows encoded
-// in Go) with the same concurrency and prints a markdown table; all seeds
-// each size, starts the server on a free port, runs and stops it; check
-// verifies that B1 returns the server's bytes and B2 the same features.
+// public point activities; run drives the server and the two raw
+// baselines (B1: PostGIS builds the GeoJSON, as the server's SQL once did;
+// B2: plain rows encoded in Go by the server's encoder) with the same
+// concurrency and prints a markdown table; all seeds each size, starts the
+// server on a free port, runs and stops it; check verifies that B1 and B2
+// return the server's features.
 // tiles and tiles-all do the same for vector tiles (BENCHMARKS.md, "Tiles
 // (issue 4)"): the server cold (a second server with the tile cache off,
 // COMMONGROUND_TILE_CACHE_MB=0) and warm (cache hits) against the server's
 // store code called in process (R1, jit on and off), raw points (R2) and a
 // static gin answer (R3), once the precomputed tile aggregates are fresh.
+// overlaps-all times the overlap list, matrix and hotspots requests one at a
+// time on each size (BENCHMARKS.md, "Overlaps (issue 5)").
 // web times the web app in headless Chromium from navigation to the map's
 // first idle (BENCHMARKS.md, "Web app: time to first map idle (issue 6)"):
 // it serves each size warm and cold as tiles-all does and runs

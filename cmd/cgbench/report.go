@@ -6,8 +6,8 @@ import (
 	"slices"
 )
 
-// printTables writes the main table (server against the better of B1 and
-// B2) and, when variants ran, the variants table, as markdown.
+// printTables writes the table of the server against the better of B1 and
+// B2, as markdown.
 func printTables(w io.Writer, res []result, cfg runConfig) {
 	fmt.Fprintf(w, "\n%d clients, %s per path and workload after %s warm-up; server and cgbench on the same machine.\n\n",
 		cfg.lim.clients, cfg.lim.duration, cfg.lim.warmup)
@@ -18,24 +18,6 @@ func printTables(w io.Writer, res []result, cfg runConfig) {
 		fmt.Fprintf(w, "| %s | %d | %.1f | %.1f | %.1f | %.1f | %s | %.1f | %.1f | %.2f |\n",
 			r.workload, r.public, s.rps(), s.pct(50), s.pct(95), s.pct(99), size(s.meanBytes()),
 			b1.rps(), b2.rps(), s.rps()/max(b1.rps(), b2.rps(), 1e-9))
-	}
-	if !cfg.variants || len(sqlVariants) == 0 {
-		return
-	}
-	fmt.Fprintln(w, "\nSQL variants run directly like B1 (same concurrency and requests):")
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "| workload | activities (public) | path | req/s | p50 ms | p95 ms | bytes | req/s vs B1 |")
-	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|")
-	for _, r := range sorted(res) {
-		b1 := r.get("B1")
-		for _, p := range r.paths[3:] {
-			fmt.Fprintf(w, "| %s | %d | %s | %.1f | %.1f | %.1f | %s | %.2f |\n", r.workload, r.public, p.name,
-				p.s.rps(), p.s.pct(50), p.s.pct(95), size(p.s.meanBytes()), p.s.rps()/max(b1.rps(), 1e-9))
-		}
-	}
-	fmt.Fprintln(w)
-	for _, v := range sqlVariants {
-		fmt.Fprintf(w, "- %s: %s\n", v.name, v.what)
 	}
 }
 

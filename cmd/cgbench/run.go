@@ -19,16 +19,15 @@ type runConfig struct {
 	url, db   string
 	lim       limits
 	maxOffset int
-	variants  bool
 	only      string // run only the workloads whose name contains this
 }
 
-// result is one workload on one database: the server, the two baselines
-// and any SQL variants.
+// result is one workload on one database: the server and the two
+// baselines.
 type result struct {
 	public   int // public activities
 	workload string
-	paths    []pathStats // server, B1, B2, then variants
+	paths    []pathStats // server, B1, B2
 }
 
 type pathStats struct {
@@ -51,7 +50,6 @@ func runFlags(fs *flag.FlagSet, cfg *runConfig) {
 	fs.DurationVar(&cfg.lim.warmup, "warmup", 2*time.Second, "unmeasured warm-up per workload and path")
 	fs.IntVar(&cfg.lim.maxRequests, "max-requests", 200000, "request budget per workload and path")
 	fs.IntVar(&cfg.maxOffset, "max-offset", 10000, "plain pages cycle through offsets below this")
-	fs.BoolVar(&cfg.variants, "variants", true, "also measure the SQL variants (extra baseline rows)")
 	fs.StringVar(&cfg.only, "only", "", "run only the workloads whose name contains this")
 }
 
@@ -88,15 +86,11 @@ func runCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 // measureAll checks that the paths agree, then measures every workload on
 // every path, one path at a time.
 func measureAll(ctx context.Context, cfg runConfig) ([]result, error) {
-	ps, err := openPools(ctx, cfg.db, cfg.lim.clients)
+	pool, public, err := openPool(ctx, cfg.db, cfg.lim.clients)
 	if err != nil {
 		return nil, err
 	}
-	defer ps.close()
-	var public int
-	if err := ps.std.QueryRow(ctx, `SELECT count(*) FROM activities WHERE visibility = 'public'`).Scan(&public); err != nil {
-		return nil, err
-	}
+	defer pool.Close()
 	client := newHTTPClient(cfg.lim.clients)
 	defer client.CloseIdleConnections()
 	var out []result
@@ -104,11 +98,11 @@ func measureAll(ctx context.Context, cfg runConfig) ([]result, error) {
 		if !strings.Contains(w.Name, cfg.only) {
 			continue
 		}
-		if err := check(ctx, client, cfg.url, ps, w.request(public, 0, 0)); err != nil {
+		if err := check(ctx, client, cfg.url, pool, w.request(public, 0, 0)); err != nil {
 			return nil, fmt.Errorf("%s: %w", w.Name, err)
 		}
 		r := result{public: public, workload: w.Name}
-		for _, p := range paths(client, cfg.url, ps, w, public, cfg.variants) {
+		for _, p := range paths(client, cfg.url, pool, w, public) {
 			s, err := measure(ctx, cfg.lim, p.do)
 			if err != nil {
 				return nil, fmt.Errorf("%s, %s: %w", w.Name, p.name, err)
@@ -121,76 +115,55 @@ func measureAll(ctx context.Context, cfg runConfig) ([]result, error) {
 	return out, nil
 }
 
-// pools are the baselines' connections: std as the server configures
-// them, serial without parallel query.
-type pools struct{ std, serial *pgxpool.Pool }
-
-func openPools(ctx context.Context, db string, conns int) (pools, error) {
-	var ps pools
-	for _, serial := range []bool{false, true} {
-		pc, err := pgxpool.ParseConfig(db)
-		if err != nil {
-			return ps, err
-		}
+// openPool opens a pool on db (conns connections; 0: pgx's default, with
+// the URL's settings) and counts the public activities there, which size
+// the workloads.
+func openPool(ctx context.Context, db string, conns int) (*pgxpool.Pool, int, error) {
+	pc, err := pgxpool.ParseConfig(db)
+	if err != nil {
+		return nil, 0, err
+	}
+	if conns > 0 {
 		pc.MaxConns = int32(conns)
-		if serial {
-			pc.ConnConfig.RuntimeParams["max_parallel_workers_per_gather"] = "0"
-		}
-		pool, err := pgxpool.NewWithConfig(ctx, pc)
-		if err != nil {
-			ps.close()
-			return ps, err
-		}
-		if serial {
-			ps.serial = pool
-		} else {
-			ps.std = pool
-		}
 	}
-	return ps, nil
+	pool, err := pgxpool.NewWithConfig(ctx, pc)
+	if err != nil {
+		return nil, 0, err
+	}
+	var public int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM activities WHERE visibility = 'public'`).Scan(&public); err != nil {
+		pool.Close()
+		return nil, 0, err
+	}
+	return pool, public, nil
 }
 
-func (ps pools) pick(p sqlPath) *pgxpool.Pool {
-	if p.serial {
-		return ps.serial
-	}
-	return ps.std
+// namedRun is a raw baseline: it answers r from the database on pool and
+// writes the FeatureCollection to w, returning the bytes written.
+type namedRun struct {
+	name string
+	run  func(ctx context.Context, pool *pgxpool.Pool, r request, w io.Writer) (int, error)
 }
 
-func (ps pools) close() {
-	for _, p := range []*pgxpool.Pool{ps.std, ps.serial} {
-		if p != nil {
-			p.Close()
-		}
-	}
-}
+// baselines are the two raw bounds of issue 3: PostGIS building the
+// GeoJSON (B1), and rows with WKB points encoded in Go (B2).
+var baselines = []namedRun{{"B1", runB1}, {"B2", runB2}}
 
 type namedDo struct {
 	name string
 	do   doFunc
 }
 
-// paths lists what is measured for workload w: the server over HTTP, B1,
-// B2 and, with variants, the SQL variants.
-func paths(client *http.Client, base string, ps pools, w workload, public int, variants bool) []namedDo {
-	sqlDo := func(p sqlPath) doFunc {
-		return func(ctx context.Context, c, i int) (int, error) {
-			return p.run(ctx, ps.pick(p), w.request(public, c, i), io.Discard)
-		}
-	}
-	out := []namedDo{
-		{"server", func(ctx context.Context, c, i int) (int, error) {
-			return fetch(ctx, client, base, w.request(public, c, i), io.Discard)
-		}},
-		{"B1", sqlDo(b1)},
-		{"B2", func(ctx context.Context, c, i int) (int, error) {
-			return runB2(ctx, ps.std, w.request(public, c, i), io.Discard)
-		}},
-	}
-	if variants {
-		for _, v := range sqlVariants {
-			out = append(out, namedDo{v.name, sqlDo(v)})
-		}
+// paths lists what is measured for workload w: the server over HTTP, then
+// the baselines.
+func paths(client *http.Client, base string, pool *pgxpool.Pool, w workload, public int) []namedDo {
+	out := []namedDo{{"server", func(ctx context.Context, c, i int) (int, error) {
+		return fetch(ctx, client, base, w.request(public, c, i), io.Discard)
+	}}}
+	for _, b := range baselines {
+		out = append(out, namedDo{b.name, func(ctx context.Context, c, i int) (int, error) {
+			return b.run(ctx, pool, w.request(public, c, i), io.Discard)
+		}})
 	}
 	return out
 }

@@ -13,9 +13,7 @@ import (
 // stops them.
 func tilesAllCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 	var cfg tileConfig
-	admin := fs.String("admin", "", "URL of the PostgreSQL server (any database); the benchmark databases are cg_bench_<size>")
-	bin := fs.String("bin", "bin/commonground", "the commonground binary: seeds the databases and serves")
-	sizes := fs.String("sizes", "10000,100000,1000000", "comma-separated numbers of activities")
+	sf := addSizedFlags(fs, "the commonground binary: seeds the databases and serves", "10000,100000,1000000")
 	tileFlags(fs, &cfg)
 	if err := fs.Parse(args); err != nil {
 		return errUsage
@@ -23,17 +21,17 @@ func tilesAllCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 	if err := cfg.validateFlags(); err != nil {
 		return err
 	}
-	ns, err := parseSizes(*sizes)
+	ns, err := sf.parse()
 	if err != nil {
 		return err
 	}
 	var runs []tileRun
 	for _, n := range ns {
-		db, err := seededDatabase(ctx, *admin, *bin, n)
+		db, err := seededDatabase(ctx, *sf.admin, *sf.bin, n)
 		if err != nil {
 			return err
 		}
-		run, err := tilesOneSize(ctx, cfg, *bin, db)
+		run, err := tilesOneSize(ctx, cfg, *sf.bin, db)
 		runs = append(runs, run)
 		printTileTables(os.Stderr, []tileRun{run}, cfg) // each size as soon as it is done (what there is, on failure)
 		if err != nil {

@@ -17,8 +17,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // webConfig is what `cgbench web` needs besides the databases.
@@ -202,9 +200,7 @@ func (v webVisit) phase(key string) float64 {
 
 func webCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 	var cfg webConfig
-	admin := fs.String("admin", "", "URL of the PostgreSQL server (any database); the benchmark databases are cg_bench_<size>")
-	bin := fs.String("bin", "bin/commonground", "the commonground binary, built with the web app embedded (make build)")
-	sizes := fs.String("sizes", "10000,100000", "comma-separated numbers of activities")
+	sf := addSizedFlags(fs, "the commonground binary, built with the web app embedded (make build)", "10000,100000")
 	fs.StringVar(&cfg.node, "node", "node", "the Node.js executable")
 	fs.StringVar(&cfg.script, "script", "frontend/e2e/bench-idle.mjs", "the browser script (needs frontend/node_modules)")
 	fs.StringVar(&cfg.chromium, "chromium", "/usr/bin/chromium", "the Chromium executable")
@@ -219,14 +215,11 @@ func webCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 	if cfg.runs < 1 || cfg.runs > 1000 || cfg.warmup < 1 || cfg.warmup > 100 || cfg.timeout < time.Second {
 		return fmt.Errorf("-runs 1..1000, -warmup 1..100, -timeout at least 1s: %w", errUsage)
 	}
-	ns, err := parseSizes(*sizes)
+	ns, err := sf.parse()
 	if err != nil {
 		return err
 	}
-	if err := localOnly(*admin); err != nil {
-		return err
-	}
-	for _, p := range []string{*bin, cfg.script, cfg.chromium} {
+	for _, p := range []string{*sf.bin, cfg.script, cfg.chromium} {
 		if _, err := os.Stat(p); err != nil {
 			return err
 		}
@@ -238,11 +231,11 @@ func webCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 	}
 	var cases []webCase
 	for _, n := range ns {
-		db, err := seededDatabase(ctx, *admin, *bin, n)
+		db, err := seededDatabase(ctx, *sf.admin, *sf.bin, n)
 		if err != nil {
 			return err
 		}
-		cs, err := webOneSize(ctx, cfg, *bin, db, n)
+		cs, err := webOneSize(ctx, cfg, *sf.bin, db, n)
 		cases = append(cases, cs...)
 		printWebTables(os.Stderr, cs) // each size as soon as it is done
 		if err != nil {
@@ -267,15 +260,11 @@ func webOneSize(ctx context.Context, cfg webConfig, bin, db string, n int) ([]we
 		return nil, err
 	}
 	defer stopCold()
-	pool, err := pgxpool.New(ctx, db)
+	pool, public, err := openPool(ctx, db, 0)
 	if err != nil {
 		return nil, err
 	}
 	defer pool.Close()
-	var public int
-	if err := pool.QueryRow(ctx, `SELECT count(*) FROM activities WHERE visibility = 'public'`).Scan(&public); err != nil {
-		return nil, err
-	}
 	if _, waited, err := waitAggregates(ctx, pool); err != nil {
 		return nil, err
 	} else {

@@ -26,18 +26,8 @@ import (
 // bbox and attribute filters (with what GDAL pushes down to the server), and
 // exports to GeoPackage and GeoJSON.
 func TestGDAL(t *testing.T) {
-	if _, err := exec.LookPath("ogrinfo"); err != nil {
-		t.Skip("ogrinfo (GDAL) is not on PATH: install gdal-bin (make test does)")
-	}
+	p, db := gdalServer(t)
 	ctx := context.Background()
-	dbURL := pgtest.New(t, pgtest.Demo)
-	p := startServe(t, "DATABASE_URL="+dbURL)
-	p.waitStatus(t, "/readyz", http.StatusOK, 30*time.Second)
-	db, err := pgx.Connect(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close(ctx)
 	src := "OAPIF:" + p.base + "/"
 	const public = `SELECT a.id, a.iati_identifier FROM activities a WHERE a.visibility = 'public'`
 	allIDs, allIATI := dbActivities(t, db, public)
@@ -217,6 +207,26 @@ func TestGDAL(t *testing.T) {
 // gdal runs a GDAL program with CPL_DEBUG on and returns its stdout and
 // stderr. GDAL exits 0 after many HTTP errors, so an ERROR line fails the
 // test too.
+// gdalServer is the setup of the GDAL tests: it skips t when ogrinfo is
+// not on PATH; otherwise it serves a fresh copy of the demo database, waits
+// until the server is ready and returns it with a connection to the same
+// database, closed when t ends.
+func gdalServer(t *testing.T) (*process, *pgx.Conn) {
+	t.Helper()
+	if _, err := exec.LookPath("ogrinfo"); err != nil {
+		t.Skip("ogrinfo (GDAL) is not on PATH: install gdal-bin (make test does)")
+	}
+	dbURL := pgtest.New(t, pgtest.Demo)
+	p := startServe(t, "DATABASE_URL="+dbURL)
+	p.waitStatus(t, "/readyz", http.StatusOK, 30*time.Second)
+	db, err := pgx.Connect(context.Background(), dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close(context.Background()) })
+	return p, db
+}
+
 func gdal(t *testing.T, name string, args ...string) (stdout, stderr string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)

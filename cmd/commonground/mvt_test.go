@@ -5,37 +5,23 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"os/exec"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
 	"github.com/paulmach/orb/project"
-
-	"github.com/commonground/commonground/internal/pgtest"
 )
 
 // TestMVT reads the vector tiles with GDAL's MVT driver, as a user's QGIS
 // would: straight over HTTP and through /vsicurl/ (which asks with HEAD
 // first), and checks what GDAL gets against the database.
 func TestMVT(t *testing.T) {
-	if _, err := exec.LookPath("ogrinfo"); err != nil {
-		t.Skip("ogrinfo (GDAL) is not on PATH: install gdal-bin (make test does)")
-	}
+	p, db := gdalServer(t)
 	ctx := context.Background()
-	dbURL := pgtest.New(t, pgtest.Demo)
-	p := startServe(t, "DATABASE_URL="+dbURL)
-	p.waitStatus(t, "/readyz", http.StatusOK, 30*time.Second)
-	db, err := pgx.Connect(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close(ctx)
 
 	nairobi := maptile.At(orb.Point{36.82, -1.29}, 10)
 	var want int

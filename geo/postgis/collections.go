@@ -58,12 +58,41 @@ func (q *query) matching(v geo.Viewer, f geo.ActivityFilter) (string, error) {
 	return `SELECT a.id FROM activities a WHERE ` + inner.sql(), nil
 }
 
-// collectionPage runs a feature query whose rows are (number matched,
-// feature JSON). A page past the end has no rows, so the total is counted
-// apart then.
-func (s *Store) collectionPage(ctx context.Context, what, sql, countSQL string, args []any, countArgs int) (geo.FeaturePage, error) {
+// collectionQuery is the query skeleton the organisations, programmes and
+// countries collections share: their items are selected by conditions of
+// their own (sel, on the collection's table) and carry counts over the
+// activities the rest of the filter selects (m).
+type collectionQuery struct {
+	query          // sel's conditions, then every argument of the page statement
+	sel     string // the conjunction of the collection's own conditions
+	counted int    // how many of args the count statement takes: sel's
+	m       string // CTE body selecting the ids of the activities counted
+	page    string // " LIMIT $i OFFSET $j"
+}
+
+// collectionStatements writes out a collection's two statements over c:
+// count, the number of items c.sel selects (with sel's arguments only), and
+// page, whose rows are (number matched, feature JSON) for the items c.sel
+// selects, with the activities CTE c.m and ending in c.page. Either may add
+// arguments of its own with c.arg.
+type collectionStatements func(c *collectionQuery) (count, page string)
+
+// collectionFeatures returns the page p of a collection: sel holds the
+// collection's own conditions and their arguments, f (without the fields
+// sel was made of) selects the activities counted for v, and statements
+// writes the SQL. A page past the end has no rows, so the total is counted
+// apart then. Errors name what.
+func (s *Store) collectionFeatures(ctx context.Context, what string, sel query, v geo.Viewer, f geo.ActivityFilter, p geo.Page, statements collectionStatements) (geo.FeaturePage, error) {
+	c := collectionQuery{query: sel, sel: sel.sql(), counted: len(sel.args)}
+	m, err := c.matching(v, f)
+	if err != nil {
+		return geo.FeaturePage{}, err
+	}
+	c.m = m
+	c.page = ` LIMIT ` + c.arg(p.Limit) + ` OFFSET ` + c.arg(p.Offset)
+	countSQL, pageSQL := statements(&c)
 	out := geo.FeaturePage{Features: []json.RawMessage{}}
-	rows, err := s.pool.Query(ctx, sql, args...)
+	rows, err := s.pool.Query(ctx, pageSQL, c.args...)
 	if err != nil {
 		return out, fmt.Errorf("postgis: %s: %w", what, translate(err))
 	}
@@ -79,9 +108,22 @@ func (s *Store) collectionPage(ctx context.Context, what, sql, countSQL string, 
 		return out, fmt.Errorf("postgis: %s: %w", what, translate(err))
 	}
 	if len(out.Features) == 0 {
-		if err := s.pool.QueryRow(ctx, countSQL, args[:countArgs]...).Scan(&out.NumberMatched); err != nil {
+		if err := s.pool.QueryRow(ctx, countSQL, c.args[:c.counted]...).Scan(&out.NumberMatched); err != nil {
 			return out, fmt.Errorf("postgis: count %s: %w", what, translate(err))
 		}
 	}
 	return out, nil
+}
+
+// collectionItem returns the feature of a one-item page asked for by id, or
+// ENotFound naming the kind of item and id when the page is empty; err, when
+// not nil, is returned as it is.
+func collectionItem(page geo.FeaturePage, err error, kind string, id int64) (json.RawMessage, error) {
+	if err != nil {
+		return nil, err
+	}
+	if len(page.Features) == 0 {
+		return nil, geo.Errorf(geo.ENotFound, "no %s %d", kind, id)
+	}
+	return page.Features[0], nil
 }

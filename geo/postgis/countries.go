@@ -30,40 +30,40 @@ const countryFeature = `json_build_object(
 // f's Countries, Regions and BBox (outline intersects); f's other
 // constraints select the activities counted.
 func (s *Store) CountryFeatures(ctx context.Context, v geo.Viewer, f geo.ActivityFilter, p geo.Page) (geo.FeaturePage, error) {
-	var q query
-	sel := geo.ActivityFilter{Countries: f.Countries, Regions: f.Regions, BBox: f.BBox}
+	var sel query
+	if len(f.Countries) > 0 {
+		sel.and(`c.iso_a2 = ANY(` + sel.arg(f.Countries) + `)`)
+	}
+	if len(f.Regions) > 0 {
+		r := sel.arg(f.Regions)
+		sel.and(`(c.region_code = ANY(` + r + `) OR c.sub_region_code = ANY(` + r + `) OR c.intermediate_region_code = ANY(` + r + `))`)
+	}
+	if f.BBox != nil {
+		sel.and(bboxCondition(&sel, "c.geom", *f.BBox))
+	}
 	f.Countries, f.Regions, f.BBox = nil, nil, nil
-	if len(sel.Countries) > 0 {
-		q.and(`c.iso_a2 = ANY(` + q.arg(sel.Countries) + `)`)
-	}
-	if len(sel.Regions) > 0 {
-		r := q.arg(sel.Regions)
-		q.and(`(c.region_code = ANY(` + r + `) OR c.sub_region_code = ANY(` + r + `) OR c.intermediate_region_code = ANY(` + r + `))`)
-	}
-	if sel.BBox != nil {
-		q.and(bboxCondition(&q, "c.geom", *sel.BBox))
-	}
-	countSQL := `SELECT count(*) FROM countries c WHERE ` + q.sql()
-	countArgs := len(q.args)
-	where := q.sql()
-	m, err := q.matching(v, f)
-	if err != nil {
-		return geo.FeaturePage{}, err
-	}
-	sql := `WITH m AS (` + m + `),
+	return s.collectionFeatures(ctx, "countries", sel, v, f, p, countryStatements)
+}
+
+// countryStatements counts the countries c selects and pages them by ISO
+// code, each with the activities of c.m located in it and their distinct
+// organisations, its outline simplified by countrySimplify.
+func countryStatements(c *collectionQuery) (count, page string) {
+	count = `SELECT count(*) FROM countries c WHERE ` + c.sel
+	page = `WITH m AS (` + c.m + `),
 n AS (SELECT l.country_code, count(DISTINCT l.activity_id) activities, count(DISTINCT ao.organisation_id) members
 	FROM m JOIN activity_locations l ON l.activity_id = m.id
 	JOIN activity_organisations ao ON ao.activity_id = m.id
 	GROUP BY l.country_code)
-SELECT count(*) OVER (), ` + fmt.Sprintf(countryFeature, q.arg(countrySimplify)) + `
+SELECT count(*) OVER (), ` + fmt.Sprintf(countryFeature, c.arg(countrySimplify)) + `
 FROM countries c LEFT JOIN n ON n.country_code = c.iso_a2
 LEFT JOIN regions r ON r.code = c.region_code LEFT JOIN regions sr ON sr.code = c.sub_region_code
-WHERE ` + where + `
-ORDER BY c.iso_a2 LIMIT ` + q.arg(p.Limit) + ` OFFSET ` + q.arg(p.Offset)
-	return s.collectionPage(ctx, "countries", sql, countSQL, q.args, countArgs)
+WHERE ` + c.sel + `
+ORDER BY c.iso_a2` + c.page
+	return count, page
 }
 
-// Country returns one country by its numeric id as a Feature.
+// Country returns one country by its numeric id as a Feature, or ENotFound.
 func (s *Store) Country(ctx context.Context, v geo.Viewer, id int64) (json.RawMessage, error) {
 	var code string
 	if err := s.pool.QueryRow(ctx, `SELECT iso_a2 FROM countries WHERE id = $1`, id).Scan(&code); err != nil {
@@ -73,10 +73,7 @@ func (s *Store) Country(ctx context.Context, v geo.Viewer, id int64) (json.RawMe
 		return nil, fmt.Errorf("postgis: country: %w", translate(err))
 	}
 	page, err := s.CountryFeatures(ctx, v, geo.ActivityFilter{Countries: []string{code}}, geo.Page{Limit: 1})
-	if err != nil || len(page.Features) == 0 {
-		return nil, err
-	}
-	return page.Features[0], nil
+	return collectionItem(page, err, "country", id)
 }
 
 // bboxCondition is "col intersects the box" for one or, across the

@@ -25,7 +25,7 @@ func newCountCache(size int) *countCache {
 	return &countCache{lru: c}
 }
 
-// count returns the number of rows of `SELECT count(*) FROM activities a
+// countActivities returns the number of rows of `SELECT count(*) FROM activities a
 // WHERE <where>`, from the cache when the data has not changed since.
 func (s *Store) countActivities(ctx context.Context, where string, args []any) (int64, error) {
 	var version int64

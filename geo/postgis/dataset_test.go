@@ -47,7 +47,7 @@ func TestDemoDataCounts(t *testing.T) {
 		{"public titles with the sentinel", `SELECT count(*) FROM activities
 			WHERE visibility = 'public' AND title LIKE '%NOT-PUBLIC%'`, 0, 0},
 		// Same city, a shared theme, overlapping periods, different lead
-		// organisations, both public: what the overlap finder will look for.
+		// organisations, both public: what the overlap finder looks for.
 		{"overlapping pairs", `SELECT count(*) FROM (
 			SELECT DISTINCT a.id, b.id
 			FROM activities a JOIN activities b ON a.id < b.id AND a.period && b.period

@@ -22,44 +22,39 @@ const organisationFeature = `json_build_object(
 // selected by f's Organisations, Constituencies and BBox (HQ inside); f's
 // other constraints select the activities counted.
 func (s *Store) OrganisationFeatures(ctx context.Context, v geo.Viewer, f geo.ActivityFilter, p geo.Page) (geo.FeaturePage, error) {
-	var q query
+	var sel query
 	if len(f.Organisations) > 0 {
-		q.and(`o.id = ANY(` + q.arg(f.Organisations) + `)`)
+		sel.and(`o.id = ANY(` + sel.arg(f.Organisations) + `)`)
 	}
 	if len(f.Constituencies) > 0 {
-		q.and(`o.constituency = ANY(` + q.arg(strs(f.Constituencies)) + `)`)
+		sel.and(`o.constituency = ANY(` + sel.arg(strs(f.Constituencies)) + `)`)
 	}
 	if f.BBox != nil {
-		q.and(bboxCondition(&q, "o.hq", *f.BBox))
+		sel.and(bboxCondition(&sel, "o.hq", *f.BBox))
 	}
 	f.Organisations, f.Constituencies, f.BBox = nil, nil, nil
-	countSQL := `SELECT count(*) FROM organisations o WHERE ` + q.sql()
-	countArgs := len(q.args)
-	where := q.sql()
-	m, err := q.matching(v, f)
-	if err != nil {
-		return geo.FeaturePage{}, err
-	}
-	sql := `WITH m AS (` + m + `),
+	return s.collectionFeatures(ctx, "organisations", sel, v, f, p, organisationStatements)
+}
+
+// organisationStatements counts the organisations c selects and pages them
+// by name, each with the activities of c.m it takes part in and the
+// countries those reach.
+func organisationStatements(c *collectionQuery) (count, page string) {
+	count = `SELECT count(*) FROM organisations o WHERE ` + c.sel
+	page = `WITH m AS (` + c.m + `),
 n AS (SELECT ao.organisation_id, count(DISTINCT m.id) activities, count(DISTINCT l.country_code) countries
 	FROM m JOIN activity_organisations ao ON ao.activity_id = m.id
 	LEFT JOIN activity_locations l ON l.activity_id = m.id
 	GROUP BY ao.organisation_id)
 SELECT count(*) OVER (), ` + organisationFeature + `
 FROM organisations o LEFT JOIN n ON n.organisation_id = o.id
-WHERE ` + where + `
-ORDER BY o.name, o.id LIMIT ` + q.arg(p.Limit) + ` OFFSET ` + q.arg(p.Offset)
-	return s.collectionPage(ctx, "organisations", sql, countSQL, q.args, countArgs)
+WHERE ` + c.sel + `
+ORDER BY o.name, o.id` + c.page
+	return count, page
 }
 
-// Organisation returns one organisation as a Feature.
+// Organisation returns one organisation as a Feature, or ENotFound.
 func (s *Store) Organisation(ctx context.Context, v geo.Viewer, id int64) (json.RawMessage, error) {
 	page, err := s.OrganisationFeatures(ctx, v, geo.ActivityFilter{Organisations: []int64{id}}, geo.Page{Limit: 1})
-	if err != nil {
-		return nil, err
-	}
-	if len(page.Features) == 0 {
-		return nil, geo.Errorf(geo.ENotFound, "no organisation %d", id)
-	}
-	return page.Features[0], nil
+	return collectionItem(page, err, "organisation", id)
 }

@@ -23,40 +23,35 @@ const programmeFeature = `json_build_object(
 // programmes are selected by f's Programmes and ProgrammeTypes; f's other
 // constraints select the activities counted.
 func (s *Store) ProgrammeFeatures(ctx context.Context, v geo.Viewer, f geo.ActivityFilter, p geo.Page) (geo.FeaturePage, error) {
-	var q query
+	var sel query
 	if len(f.Programmes) > 0 {
-		q.and(`pr.id = ANY(` + q.arg(f.Programmes) + `)`)
+		sel.and(`pr.id = ANY(` + sel.arg(f.Programmes) + `)`)
 	}
 	if len(f.ProgrammeTypes) > 0 {
-		q.and(`pr.type = ANY(` + q.arg(strs(f.ProgrammeTypes)) + `)`)
+		sel.and(`pr.type = ANY(` + sel.arg(strs(f.ProgrammeTypes)) + `)`)
 	}
 	f.Programmes, f.ProgrammeTypes = nil, nil
-	countSQL := `SELECT count(*) FROM programmes pr WHERE ` + q.sql()
-	countArgs := len(q.args)
-	where := q.sql()
-	m, err := q.matching(v, f)
-	if err != nil {
-		return geo.FeaturePage{}, err
-	}
-	sql := `WITH m AS (` + m + `),
+	return s.collectionFeatures(ctx, "programmes", sel, v, f, p, programmeStatements)
+}
+
+// programmeStatements counts the programmes c selects and pages them by
+// tier and name, each with its activities of c.m and the countries they
+// reach.
+func programmeStatements(c *collectionQuery) (count, page string) {
+	count = `SELECT count(*) FROM programmes pr WHERE ` + c.sel
+	page = `WITH m AS (` + c.m + `),
 n AS (SELECT a.programme_id, count(DISTINCT a.id) activities, count(DISTINCT l.country_code) countries
 	FROM m JOIN activities a ON a.id = m.id LEFT JOIN activity_locations l ON l.activity_id = a.id
 	GROUP BY a.programme_id)
 SELECT count(*) OVER (), ` + programmeFeature + `
 FROM programmes pr LEFT JOIN n ON n.programme_id = pr.id LEFT JOIN organisations lo ON lo.id = pr.lead_organisation_id
-WHERE ` + where + `
-ORDER BY pr.tier, pr.name, pr.id LIMIT ` + q.arg(p.Limit) + ` OFFSET ` + q.arg(p.Offset)
-	return s.collectionPage(ctx, "programmes", sql, countSQL, q.args, countArgs)
+WHERE ` + c.sel + `
+ORDER BY pr.tier, pr.name, pr.id` + c.page
+	return count, page
 }
 
-// Programme returns one programme as a Feature.
+// Programme returns one programme as a Feature, or ENotFound.
 func (s *Store) Programme(ctx context.Context, v geo.Viewer, id int64) (json.RawMessage, error) {
 	page, err := s.ProgrammeFeatures(ctx, v, geo.ActivityFilter{Programmes: []int64{id}}, geo.Page{Limit: 1})
-	if err != nil {
-		return nil, err
-	}
-	if len(page.Features) == 0 {
-		return nil, geo.Errorf(geo.ENotFound, "no programme %d", id)
-	}
-	return page.Features[0], nil
+	return collectionItem(page, err, "programme", id)
 }

@@ -20,10 +20,10 @@ const versionChannel = "commonground_data_version"
 // listenerName is the application_name of Watch's connection.
 const listenerName = "commonground watch"
 
-// How Watch keeps the tile aggregates fresh: it rebuilds them this long
-// after the last change seen (so a burst of writes costs one rebuild), and
-// also checks this often when no notification comes (the listener down, or
-// QueryVersion set).
+// How Watch keeps the tile aggregates and the overlap index fresh: it
+// rebuilds them this long after the last change seen (so a burst of writes
+// costs one rebuild), and also checks this often when no notification comes
+// (the listener down, or QueryVersion set).
 const (
 	aggregatesDebounce = 500 * time.Millisecond
 	aggregatesPoll     = 10 * time.Second
@@ -85,8 +85,9 @@ func (s *Store) Notified() bool { return !s.queryVersion && s.watch.live.Load() 
 
 // Watch runs until ctx ends: it listens for data-version notifications on a
 // connection of its own (reconnecting with back-off when it drops, while
-// DataVersion falls back to a query) and rebuilds the tile aggregates after
-// every change. The server runs it; commands and tests need not.
+// DataVersion falls back to a query) and rebuilds the tile aggregates and
+// the overlap index after every change. The server runs it; commands and
+// tests need not.
 func (s *Store) Watch(ctx context.Context, log *slog.Logger) {
 	done := make(chan struct{})
 	go func() {
