@@ -12,7 +12,6 @@ import (
 	"cmp"
 	"context"
 	"math"
-	"math/bits"
 	"slices"
 
 	"github.com/commonground/commonground/geo"
@@ -64,27 +63,20 @@ type Options struct {
 	Distance float64       // near distance, metres
 }
 
-// Cell is the overlaps of one unordered pair of leads.
-type Cell struct {
-	N      int64
-	Best   float64   // best score
-	Themes [64]int64 // overlaps sharing each theme bit
-}
-
-// Index is the result of a pass.
-type Index struct {
-	Top   []Pair             // the Options.Keep best pairs, best first, then by A, B
-	Hist  [1001]int64        // pairs per score: Hist[i] counts the score i/10
-	Cells map[[2]int64]*Cell // per pair of leads, the lower id first
-	Total int64              // pairs counted
-}
-
 // Pass finds every overlap among acts (sorted by ID) with their locations
-// locs under o, and accumulates them into an Index. Each pair is found
-// once: from its first activity, or with o.Anchor only from the anchor,
-// whichever of the two it is; an anchor not among acts has no overlaps.
-// Pass writes only the unexported part of locs. It returns ctx's error
-// when ctx ends first.
+// locs (each Location's Act and each Activity's Locs pointing at each
+// other) under o, and accumulates them into an Index. Two activities pair
+// when their leads differ (and, with o.Org, one of them is o.Org), they
+// share a theme bit, their periods overlap, and two of their locations
+// share a place at a tier no weaker than o.MaxTier: points within
+// o.Distance metres on PostGIS's sphere or at one GeoNames place
+// (geo.TierNear), a point in the country of a country-wide location
+// (geo.TierInCountry), two country-wide locations in one country
+// (geo.TierSameCountry). A pair counts once, at its strongest tier and,
+// within it, its shortest distance; it is found from its first activity,
+// or with o.Anchor only from the anchor, whichever of the two it is (an
+// anchor not among acts has no overlaps). Pass reads acts and writes only
+// the unexported part of locs. It returns ctx's error when ctx ends first.
 func Pass(ctx context.Context, acts []Activity, locs []Location, o Options) (*Index, error) {
 	idx := &Index{Cells: map[[2]int64]*Cell{}}
 	anchor := -1
@@ -216,13 +208,14 @@ func (p *pairer) fromWide(li int32) {
 // distance (from its cell and the 26 around it), at its place, and the
 // country-wide locations of its country.
 func (p *pairer) fromPoint(li int32) {
-	la := &p.locs[li]
+	locs := p.locs
+	la := &locs[li]
 	d, k := p.o.Distance, la.cell
 	for dx := int32(-1); dx <= 1; dx++ {
 		for dy := int32(-1); dy <= 1; dy++ {
 			for dz := int32(-1); dz <= 1; dz++ {
 				for _, lj := range p.grid[[3]int32{k[0] + dx, k[1] + dy, k[2] + dz}] {
-					lb := &p.locs[lj]
+					lb := &locs[lj]
 					if !p.other(lb.Act) {
 						continue
 					}
@@ -235,14 +228,14 @@ func (p *pairer) fromPoint(li int32) {
 	}
 	if la.Place != 0 {
 		for _, lj := range p.places[la.Place] {
-			if lb := &p.locs[lj]; p.other(lb.Act) {
+			if lb := &locs[lj]; p.other(lb.Act) {
 				p.offer(lb.Act, candidate{geo.TierNear, arcDistance(la, lb), true, li, lj})
 			}
 		}
 	}
 	if la.Country != "" {
 		for _, lj := range p.wideIn[la.Country] {
-			if bi := p.locs[lj].Act; p.other(bi) {
+			if bi := locs[lj].Act; p.other(bi) {
 				p.offer(bi, candidate{geo.TierInCountry, 0, false, li, lj})
 			}
 		}
@@ -285,22 +278,4 @@ func (p *pairer) count(idx *Index, top *pairHeap) {
 			idx.add(pr, a.Lead, b.Lead, top)
 		}
 	}
-}
-
-// add counts p (of the leads leadA and leadB) and offers it to top.
-func (idx *Index) add(p Pair, leadA, leadB int64, top *pairHeap) {
-	idx.Total++
-	idx.Hist[int(math.Round(p.Score*10))]++
-	k := [2]int64{min(leadA, leadB), max(leadA, leadB)}
-	c := idx.Cells[k]
-	if c == nil {
-		c = &Cell{}
-		idx.Cells[k] = c
-	}
-	c.N++
-	c.Best = math.Max(c.Best, p.Score)
-	for t := p.Themes; t != 0; t &= t - 1 {
-		c.Themes[bits.TrailingZeros64(t)]++
-	}
-	top.offer(p)
 }

@@ -3,6 +3,8 @@ package overlaps
 import (
 	"slices"
 	"testing"
+
+	"github.com/commonground/commonground/geo"
 )
 
 func TestPairHeap(t *testing.T) {
@@ -54,6 +56,44 @@ func TestWorse(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := worse(tt.x, tt.y); got != tt.want {
 				t.Errorf("worse = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestMatrixCellsOrder(t *testing.T) {
+	idx := &Index{Cells: map[[2]int64]*Cell{
+		{1, 2}: {N: 1, Best: 50, Themes: [64]int64{0: 1}},
+		{1, 3}: {N: 3, Best: 70, Themes: [64]int64{0: 1, 1: 3, 2: 1}},
+		{2, 3}: {N: 1, Best: 60, Themes: [64]int64{1: 1}},
+	}}
+	cells := idx.MatrixCells([]string{"x", "a", "b"})
+	var order [][2]int64
+	for _, c := range cells {
+		order = append(order, [2]int64{c.A, c.B})
+	}
+	if !slices.Equal(order, [][2]int64{{1, 3}, {1, 2}, {2, 3}}) {
+		t.Errorf("cells in order %v", order)
+	}
+	if want := []geo.ThemeCount{{Code: "a", Count: 3}, {Code: "b", Count: 1}, {Code: "x", Count: 1}}; !slices.Equal(cells[0].Themes, want) {
+		t.Errorf("themes %v, want %v", cells[0].Themes, want)
+	}
+}
+
+func TestThemeCodes(t *testing.T) {
+	codes := []string{"a", "b", "c", "d"}
+	for _, tt := range []struct {
+		name string
+		mask uint64
+		want []string
+	}{
+		{"none", 0, nil},
+		{"one", 0b100, []string{"c"}},
+		{"in bit order", 0b1011, []string{"a", "b", "d"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := ThemeCodes(tt.mask, codes); !slices.Equal(got, tt.want) {
+				t.Errorf("%v, want %v", got, tt.want)
 			}
 		})
 	}
