@@ -38,7 +38,7 @@ func Hotspots(ctx context.Context, groups map[Spot][]Presence, minMembers int) (
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		if day, n := BusiestDay(acts); n >= minMembers {
+		if day, n := busiestDay(acts); n >= minMembers {
 			h := Hotspot{Spot: spot, Day: day, Members: n}
 			for _, a := range acts {
 				if max(a.Lo, 0) <= day && day < a.Hi {
@@ -61,11 +61,11 @@ type event struct {
 	lead  int64
 }
 
-// BusiestDay returns the first start day (open starts counting as day 0,
+// busiestDay returns the first start day (open starts counting as day 0,
 // 1950-01-01) on which the most distinct leads have an activity of acts
 // running, and how many; an activity runs from its start up to, not on,
 // its end. With none running on any start day it returns 0, 0.
-func BusiestDay(acts []Presence) (int32, int) {
+func busiestDay(acts []Presence) (int32, int) {
 	events := make([]event, 0, 2*len(acts))
 	for _, a := range acts {
 		lo := max(a.Lo, 0)

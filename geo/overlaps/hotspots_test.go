@@ -23,7 +23,7 @@ func TestBusiestDay(t *testing.T) {
 		{"ending before 1950 never runs", []Presence{{1, 1, OpenStart, 0}, {2, 2, 10, 20}}, 10, 1},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			if day, n := BusiestDay(tt.acts); day != tt.day || n != tt.members {
+			if day, n := busiestDay(tt.acts); day != tt.day || n != tt.members {
 				t.Errorf("day %d with %d, want %d with %d", day, n, tt.day, tt.members)
 			}
 		})

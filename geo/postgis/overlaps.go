@@ -65,7 +65,8 @@ const overlapIndexPageSQL = `WITH page AS (
 ` + overlapDescribeSQL
 
 // overlapDescribeSQL describes each pair of the CTE page: the activities,
-// their leads and locations, the shared place and the theme names.
+// their leads and locations, the shared place and the theme names. Tiers
+// are geo.PlaceTier's numbers (1 is geo.TierNear).
 const overlapDescribeSQL = `SELECT p.a, p.b, p.tier, p.dist / 1000, p.same_place, p.themes,
 	(SELECT array_agg(t.name ORDER BY t.code) FROM themes t WHERE t.code = ANY(p.themes)),
 	lower(p.ov), upper(p.ov) - 1, p.active, p.score, p.matched,
