@@ -53,21 +53,6 @@ func (q *query) activities(v geo.Viewer, f geo.ActivityFilter) error {
 	return q.filtered(f)
 }
 
-// anchored is activities, except that the activity anchor (the one whose
-// overlaps are asked for) need only be visible: f selects the others.
-func (q *query) anchored(v geo.Viewer, f geo.ActivityFilter, anchor int64) error {
-	q.visible(v)
-	sub := query{args: q.args}
-	if err := sub.filtered(f); err != nil {
-		return err
-	}
-	q.args = sub.args
-	if len(sub.where) > 0 {
-		q.and(`(a.id = ` + q.arg(anchor) + ` OR (` + sub.sql() + `))`)
-	}
-	return nil
-}
-
 // filtered adds every constraint of f on activities aliased a.
 func (q *query) filtered(f geo.ActivityFilter) error {
 	if len(f.IDs) > 0 {

@@ -47,7 +47,7 @@ func (c poolCollector) Collect(ch chan<- prometheus.Metric) {
 	var iv, n int64
 	var built float64
 	if idx := c.s.overlapIdx.get(); idx != nil {
-		iv, n, built = idx.version, idx.total, idx.built.Seconds()
+		iv, n, built = idx.version, idx.Total, idx.built.Seconds()
 	}
 	ch <- prometheus.MustNewConstMetric(ovlVersion, prometheus.GaugeValue, float64(iv))
 	ch <- prometheus.MustNewConstMetric(ovlPairs, prometheus.GaugeValue, float64(n))

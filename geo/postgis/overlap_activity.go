@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/commonground/commonground/geo"
+	"github.com/commonground/commonground/geo/overlaps"
 )
 
 // One activity's overlaps ("other members here") need not look at every
@@ -45,12 +46,12 @@ const (
 // the anchor and the candidates, sorted by id, and their locations. With
 // no anchor (unknown, not visible to v, or not taking part) both are
 // empty.
-func loadActivityPass(ctx context.Context, tx pgx.Tx, v geo.Viewer, oq geo.OverlapQuery, codes []string) ([]ovAct, []ovLoc, error) {
+func (s *Store) loadActivityPass(ctx context.Context, tx pgx.Tx, v geo.Viewer, oq geo.OverlapQuery, codes []string) ([]overlaps.Activity, []overlaps.Location, error) {
 	var q query
 	q.visible(v)
 	q.takingPart(oq.IncludeCompleted)
 	q.and(`a.id = ` + q.arg(oq.Activity))
-	acts, err := loadPassActivities(ctx, tx, fmt.Sprintf(passActivitiesSQL, q.sql()), q.args, codes, nil)
+	acts, err := s.loadPassActivities(ctx, tx, fmt.Sprintf(passActivitiesSQL, q.sql()), q.args, codes, nil)
 	if err != nil || len(acts) == 0 {
 		return nil, nil, err
 	}
@@ -61,9 +62,9 @@ func loadActivityPass(ctx context.Context, tx pgx.Tx, v geo.Viewer, oq geo.Overl
 		return nil, nil, err
 	}
 	q.takingPart(oq.IncludeCompleted)
-	id := q.arg(anchor.id)
+	id := q.arg(anchor.ID)
 	q.and(`a.id <> ` + id)
-	q.and(`lo.organisation_id <> ` + q.arg(anchor.lead))
+	q.and(`lo.organisation_id <> ` + q.arg(anchor.Lead))
 	q.and(`a.period && (SELECT period FROM activities WHERE id = ` + id + `)`)
 	q.and(`EXISTS (SELECT FROM activity_themes t JOIN activity_themes ta ON ta.theme_code = t.theme_code AND ta.activity_id = ` + id + `
 		WHERE t.activity_id = a.id)`)
@@ -72,19 +73,19 @@ func loadActivityPass(ctx context.Context, tx pgx.Tx, v geo.Viewer, oq geo.Overl
 		branches = append(branches, fmt.Sprintf(anchorInWideSQL, id), fmt.Sprintf(anchorWideSQL, id))
 	}
 	q.and(`a.id IN (` + strings.Join(branches, "\n\tUNION ALL\n\t") + `)`)
-	if acts, err = loadPassActivities(ctx, tx, fmt.Sprintf(passActivitiesSQL, q.sql()), q.args, codes, acts); err != nil {
+	if acts, err = s.loadPassActivities(ctx, tx, fmt.Sprintf(passActivitiesSQL, q.sql()), q.args, codes, acts); err != nil {
 		return nil, nil, err
 	}
 	// The anchor was loaded first: move it to its place by id.
-	i := sort.Search(len(acts)-1, func(k int) bool { return acts[k+1].id > anchor.id })
+	i := sort.Search(len(acts)-1, func(k int) bool { return acts[k+1].ID > anchor.ID })
 	copy(acts[:i], acts[1:i+1])
 	acts[i] = anchor
 	ids := make([]int64, len(acts))
 	for i, a := range acts {
-		ids[i] = a.id
+		ids[i] = a.ID
 	}
 	var lq query
 	lq.and(`l.activity_id = ANY(` + lq.arg(ids) + `)`)
-	locs, err := loadPassLocations(ctx, tx, fmt.Sprintf(passLocationsSQL, lq.sql()), lq.args, acts)
+	locs, err := s.loadPassLocations(ctx, tx, fmt.Sprintf(passLocationsSQL, lq.sql()), lq.args, acts)
 	return acts, locs, err
 }

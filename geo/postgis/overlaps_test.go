@@ -650,7 +650,6 @@ func compareOverlapPaths(t *testing.T, dbURL string) {
 	t.Helper()
 	ctx := context.Background()
 	withIndex, withSQL := open(t, dbURL), open(t, dbURL)
-	withSQL.UseOverlapSQL()
 	r, err := withIndex.RefreshOverlapIndex(ctx)
 	if err != nil || !r.Built {
 		t.Fatalf("index: %+v, %v", r, err)
@@ -666,7 +665,7 @@ func compareOverlapPaths(t *testing.T, dbURL string) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ps, err := withSQL.Overlaps(ctx, anonymous, q)
+		ps, err := withSQL.ReferenceOverlaps(ctx, anonymous, q)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -687,7 +686,7 @@ func compareOverlapPaths(t *testing.T, dbURL string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ms, err := withSQL.OverlapMatrix(ctx, anonymous, geo.OverlapQuery{})
+	ms, err := withSQL.ReferenceOverlapMatrix(ctx, anonymous, geo.OverlapQuery{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -705,7 +704,7 @@ func compareOverlapPaths(t *testing.T, dbURL string) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		hs, err := withSQL.Hotspots(ctx, anonymous, q)
+		hs, err := withSQL.ReferenceHotspots(ctx, anonymous, q)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -733,7 +732,6 @@ func TestOverlapPassMatchesSQL(t *testing.T) {
 	ctx := context.Background()
 	dbURL := pgtest.New(t, pgtest.Demo)
 	withPass, withSQL := open(t, dbURL), open(t, dbURL)
-	withSQL.UseOverlapSQL()
 	conn := connect(t, dbURL)
 	var org, wide, hidden int64
 	if err := conn.QueryRow(ctx, `SELECT organisation_id FROM activity_organisations WHERE role = 'lead'
@@ -743,7 +741,7 @@ func TestOverlapPassMatchesSQL(t *testing.T) {
 	// One activity: the one in the most overlaps, a country-wide one in
 	// the most, and a members-only one (not visible here).
 	all := geo.Page{Limit: 10000}
-	every, err := withSQL.Overlaps(ctx, anonymous, geo.OverlapQuery{Page: all})
+	every, err := withSQL.ReferenceOverlaps(ctx, anonymous, geo.OverlapQuery{Page: all})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -788,7 +786,7 @@ func TestOverlapPassMatchesSQL(t *testing.T) {
 		otherStatus = geo.StatusImplementation
 	}
 	notBusy := geo.ActivityFilter{Statuses: []geo.Status{otherStatus}}
-	if p, err := withSQL.Overlaps(ctx, anonymous, geo.OverlapQuery{Activity: busy, Filter: notBusy}); err != nil || p.NumberMatched == 0 {
+	if p, err := withSQL.ReferenceOverlaps(ctx, anonymous, geo.OverlapQuery{Activity: busy, Filter: notBusy}); err != nil || p.NumberMatched == 0 {
 		t.Fatalf("activity %d (%s) has no overlaps with %s activities: %v", busy, status, otherStatus, err)
 	}
 	for _, q := range []geo.OverlapQuery{
@@ -825,7 +823,7 @@ func TestOverlapPassMatchesSQL(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ps, err := withSQL.Overlaps(ctx, anonymous, q)
+		ps, err := withSQL.ReferenceOverlaps(ctx, anonymous, q)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -845,7 +843,7 @@ func TestOverlapPassMatchesSQL(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ms, err := withSQL.OverlapMatrix(ctx, anonymous, q)
+		ms, err := withSQL.ReferenceOverlapMatrix(ctx, anonymous, q)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -915,7 +913,6 @@ func TestHotspotPassMatchesSQL(t *testing.T) {
 	ctx := context.Background()
 	dbURL := pgtest.New(t, pgtest.Demo)
 	withPass, withSQL := open(t, dbURL), open(t, dbURL)
-	withSQL.UseOverlapSQL()
 	all := geo.Page{Limit: 10000}
 	for _, q := range []geo.HotspotQuery{
 		{Page: all},
@@ -929,7 +926,7 @@ func TestHotspotPassMatchesSQL(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		hs, err := withSQL.Hotspots(ctx, anonymous, q)
+		hs, err := withSQL.ReferenceHotspots(ctx, anonymous, q)
 		if err != nil {
 			t.Fatal(err)
 		}
