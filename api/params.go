@@ -32,10 +32,8 @@ var (
 
 // params is a parsed query string with the set of names its endpoint takes.
 type params struct {
-	q      url.Values
-	errs   []geo.FieldError
-	filter geo.ActivityFilter
-	page   geo.Page
+	q    url.Values
+	errs []geo.FieldError
 }
 
 // parseParams parses the raw query strictly, refusing names outside
@@ -142,3 +140,55 @@ func (p *params) boolean(name string) bool {
 }
 
 var propertyName = regexp.MustCompile(`^[a-z_]{1,40}$`)
+
+// parseQuery parses the raw query string strictly: a malformed one (a stray
+// ';' or bad %-escape) is refused rather than partly ignored.
+func parseQuery(c *gin.Context) (url.Values, error) {
+	q, err := url.ParseQuery(c.Request.URL.RawQuery)
+	if err != nil {
+		return nil, &geo.Error{Code: geo.EInvalid, Message: "malformed query string",
+			Fields: []geo.FieldError{{Parameter: firstKey(c.Request.URL.RawQuery), Detail: err.Error()}}}
+	}
+	return q, nil
+}
+
+// firstKey names the parameter at fault in a malformed query: the first
+// pair that does not parse on its own.
+func firstKey(raw string) string {
+	for _, pair := range strings.Split(raw, "&") {
+		if _, err := url.ParseQuery(pair); err != nil {
+			key, _, _ := strings.Cut(pair, "=")
+			return key
+		}
+	}
+	return ""
+}
+
+// viewerOf is who the request is for. Until accounts exist every request is
+// anonymous: it sees public activities only.
+func viewerOf(*gin.Context) geo.Viewer { return geo.Viewer{Kind: geo.Anonymous} }
+
+// format is the representation a request asks for: f wins over Accept.
+func format(c *gin.Context, p *params, allowed ...string) string {
+	f := p.one("f")
+	if f == "" {
+		switch c.NegotiateFormat(mediaGeoJSON, gin.MIMEJSON, "text/csv") {
+		case "text/csv":
+			f = "csv"
+		default:
+			f = "json"
+		}
+	}
+	if f == "geojson" {
+		f = "json"
+	}
+	for _, a := range allowed {
+		if f == a {
+			return f
+		}
+	}
+	p.bad("f", "must be one of "+joinComma(allowed))
+	return ""
+}
+
+func joinComma(list []string) string { return strings.Join(list, ", ") }
