@@ -20,6 +20,12 @@ const (
 	searchMaxLimit     = 25
 )
 
+// searchDoc is the answer of /search.
+type searchDoc struct {
+	Q       string          `json:"q"`
+	Results []geo.SearchHit `json:"results"`
+}
+
 // search answers /search?q=: activities, organisations and gazetteer places
 // matching q, best first, for the map's search box.
 func (s *server) search(c *gin.Context) error {
@@ -51,7 +57,7 @@ func (s *server) search(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(c, mediaJSON, map[string]any{"q": q, "results": hits})
+	return writeJSON(c, mediaJSON, searchDoc{Q: q, Results: hits})
 }
 
 // ascii strips accents so "São Paulo" finds the gazetteer's "Sao Paulo".
