@@ -34,6 +34,10 @@ var (
 type params struct {
 	q    url.Values
 	errs []geo.FieldError
+	// cqlErr is what is wrong with the CQL2 of the filter parameter (a
+	// *geo.Error naming it, with the position); err reports it when the
+	// other parameters are fine.
+	cqlErr error
 }
 
 // parseParams parses the raw query strictly, refusing names outside
@@ -62,10 +66,11 @@ func (p *params) bad(name, detail string) {
 	p.errs = append(p.errs, geo.FieldError{Parameter: name, Detail: detail})
 }
 
-// err returns the collected problems as one EInvalid error.
+// err returns the collected problems as one EInvalid error or, when there
+// are none, the filter's own error (nil when it is fine).
 func (p *params) err() error {
 	if len(p.errs) == 0 {
-		return nil
+		return p.cqlErr
 	}
 	slices.SortFunc(p.errs, func(a, b geo.FieldError) int { return strings.Compare(a.Parameter, b.Parameter) })
 	return &geo.Error{Code: geo.EInvalid, Message: "invalid query parameters", Fields: p.errs}
