@@ -62,6 +62,29 @@ func parseParams(c *gin.Context, allowed ...[]string) (*params, error) {
 	return p, nil
 }
 
+// parseQuery parses the raw query string strictly: a malformed one (a stray
+// ';' or bad %-escape) is refused rather than partly ignored.
+func parseQuery(c *gin.Context) (url.Values, error) {
+	q, err := url.ParseQuery(c.Request.URL.RawQuery)
+	if err != nil {
+		return nil, &geo.Error{Code: geo.EInvalid, Message: "malformed query string",
+			Fields: []geo.FieldError{{Parameter: firstKey(c.Request.URL.RawQuery), Detail: err.Error()}}}
+	}
+	return q, nil
+}
+
+// firstKey names the parameter at fault in a malformed query: the first
+// pair that does not parse on its own.
+func firstKey(raw string) string {
+	for _, pair := range strings.Split(raw, "&") {
+		if _, err := url.ParseQuery(pair); err != nil {
+			key, _, _ := strings.Cut(pair, "=")
+			return key
+		}
+	}
+	return ""
+}
+
 func (p *params) bad(name, detail string) {
 	p.errs = append(p.errs, geo.FieldError{Parameter: name, Detail: detail})
 }
@@ -145,29 +168,6 @@ func (p *params) boolean(name string) bool {
 }
 
 var propertyName = regexp.MustCompile(`^[a-z_]{1,40}$`)
-
-// parseQuery parses the raw query string strictly: a malformed one (a stray
-// ';' or bad %-escape) is refused rather than partly ignored.
-func parseQuery(c *gin.Context) (url.Values, error) {
-	q, err := url.ParseQuery(c.Request.URL.RawQuery)
-	if err != nil {
-		return nil, &geo.Error{Code: geo.EInvalid, Message: "malformed query string",
-			Fields: []geo.FieldError{{Parameter: firstKey(c.Request.URL.RawQuery), Detail: err.Error()}}}
-	}
-	return q, nil
-}
-
-// firstKey names the parameter at fault in a malformed query: the first
-// pair that does not parse on its own.
-func firstKey(raw string) string {
-	for _, pair := range strings.Split(raw, "&") {
-		if _, err := url.ParseQuery(pair); err != nil {
-			key, _, _ := strings.Cut(pair, "=")
-			return key
-		}
-	}
-	return ""
-}
 
 // viewerOf is who the request is for. Until accounts exist every request is
 // anonymous: it sees public activities only.
