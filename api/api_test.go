@@ -20,20 +20,33 @@ import (
 )
 
 // refURL is one database with the reference data, shared by the tests of
-// this package that only read.
-var refURL string
+// this package that only read; "" when no server answers, and noDatabase
+// says why (newEnv then skips).
+var (
+	refURL     string
+	noDatabase error
+)
 
+// TestMain clones the shared database. Without a server the tests that need
+// one skip (the others still run), unless TEST_DATABASE_URL names one: then
+// the run fails, as pgtest.New does.
 func TestMain(m *testing.M) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	u, drop, err := pgtest.Clone(ctx, pgtest.Reference)
 	cancel()
-	if err != nil {
+	switch {
+	case err == nil:
+		refURL = u
+	case pgtest.Skippable(err):
+		noDatabase = err
+	default:
 		slog.Error("api tests need a database", "error", err)
 		os.Exit(1)
 	}
-	refURL = u
 	code := m.Run()
-	drop()
+	if drop != nil {
+		drop()
+	}
 	os.Exit(code)
 }
 
@@ -43,8 +56,13 @@ type env struct {
 	store *postgis.Store
 }
 
+// newEnv serves the store at dbURL; "" (refURL without a server) skips
+// the test.
 func newEnv(t testing.TB, dbURL string, cfg postgis.Config, assets fs.FS) env {
 	t.Helper()
+	if dbURL == "" {
+		t.Skipf("no database: %v (set TEST_DATABASE_URL to make this a failure)", noDatabase)
+	}
 	cfg.URL = dbURL
 	s, err := postgis.Open(context.Background(), cfg)
 	if err != nil {

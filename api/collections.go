@@ -85,34 +85,61 @@ func collectionByID(id string) (collection, error) {
 	return collection{}, geo.Errorf(geo.ENotFound, "no collection %q", id)
 }
 
-// collectionJSON is the OGC description of a collection.
-func (s *server) collectionJSON(c *gin.Context, col collection) (map[string]any, error) {
+// collectionDoc is the OGC description of a collection.
+type collectionDoc struct {
+	CRS         []string  `json:"crs"`
+	Description string    `json:"description"`
+	Extent      extentDoc `json:"extent"`
+	ID          string    `json:"id"`
+	ItemType    string    `json:"itemType"`
+	Links       []link    `json:"links"`
+	Title       string    `json:"title"`
+}
+
+// extentDoc is a collection's extent as the viewer may see it; an empty
+// collection has neither part.
+type extentDoc struct {
+	Spatial  *spatialExtent  `json:"spatial,omitempty"`
+	Temporal *temporalExtent `json:"temporal,omitempty"`
+}
+
+type spatialExtent struct {
+	BBox [][4]float64 `json:"bbox"`
+	CRS  string       `json:"crs"`
+}
+
+// temporalExtent is one interval whose open ends are null.
+type temporalExtent struct {
+	Interval [][2]*string `json:"interval"`
+	TRS      string       `json:"trs"`
+}
+
+const crs84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+
+// collectionJSON describes col with its extent for the viewer.
+func (s *server) collectionJSON(c *gin.Context, col collection) (collectionDoc, error) {
 	ext, err := s.store.Extent(c.Request.Context(), viewerOf(c), col.ID)
 	if err != nil {
-		return nil, err
+		return collectionDoc{}, err
 	}
 	base := abs(c, "/collections/"+col.ID)
-	extent := map[string]any{}
+	var extent extentDoc
 	if ext.BBox != nil {
-		extent["spatial"] = map[string]any{
-			"bbox": [][4]float64{{ext.BBox.MinLon, ext.BBox.MinLat, ext.BBox.MaxLon, ext.BBox.MaxLat}},
-			"crs":  "http://www.opengis.net/def/crs/OGC/1.3/CRS84",
-		}
+		extent.Spatial = &spatialExtent{BBox: [][4]float64{{ext.BBox.MinLon, ext.BBox.MinLat, ext.BBox.MaxLon, ext.BBox.MaxLat}}, CRS: crs84}
 	}
 	if ext.Start != nil || ext.End != nil {
-		extent["temporal"] = map[string]any{"interval": [][2]*string{{rfc3339(ext.Start), rfc3339(ext.End)}},
-			"trs": "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"}
+		extent.Temporal = &temporalExtent{Interval: [][2]*string{{rfc3339(ext.Start), rfc3339(ext.End)}},
+			TRS: "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"}
 	}
-	return map[string]any{
-		"id": col.ID, "title": col.Title, "description": col.Description, "itemType": "feature",
-		"crs":    []string{"http://www.opengis.net/def/crs/OGC/1.3/CRS84"},
-		"extent": extent,
-		"links": []link{
+	return collectionDoc{
+		CRS: []string{crs84}, Description: col.Description, Extent: extent, ID: col.ID, ItemType: "feature",
+		Links: []link{
 			{Href: base, Rel: "self", Type: mediaJSON, Title: col.Title},
 			{Href: base + "/items", Rel: "items", Type: mediaGeoJSON, Title: col.Title + " (GeoJSON)"},
 			{Href: base + "/items?f=csv", Rel: "items", Type: mediaCSV, Title: col.Title + " (CSV)"},
 			{Href: base + "/queryables", Rel: "http://www.opengis.net/def/rel/ogc/1.0/queryables", Type: mediaSchema, Title: "Queryables"},
 		},
+		Title: col.Title,
 	}, nil
 }
 
@@ -124,11 +151,18 @@ func rfc3339(t *time.Time) *string {
 	return &s
 }
 
+// collectionsDoc is /collections.
+type collectionsDoc struct {
+	Collections []collectionDoc `json:"collections"`
+	Links       []link          `json:"links"`
+}
+
+// collectionsList answers /collections.
 func (s *server) collectionsList(c *gin.Context) error {
 	if err := s.noParams(c, "f"); err != nil {
 		return err
 	}
-	var out []map[string]any
+	var out []collectionDoc
 	for _, col := range collections {
 		cj, err := s.collectionJSON(c, col)
 		if err != nil {
@@ -136,9 +170,9 @@ func (s *server) collectionsList(c *gin.Context) error {
 		}
 		out = append(out, cj)
 	}
-	c.JSON(http.StatusOK, map[string]any{
-		"links":       []link{{Href: abs(c, "/collections"), Rel: "self", Type: mediaJSON, Title: "Collections"}},
-		"collections": out,
+	c.JSON(http.StatusOK, collectionsDoc{
+		Collections: out,
+		Links:       []link{{Href: abs(c, "/collections"), Rel: "self", Type: mediaJSON, Title: "Collections"}},
 	})
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/commonground/commonground/geo"
+	"github.com/commonground/commonground/geo/cql2"
 )
 
 // activityFilter parses the domain filter parameters shared by items,
@@ -71,7 +72,8 @@ func upper(vals []string) []string {
 }
 
 // cql reads filter and filter-lang: CQL2 text, also under the older name
-// cql-text that GDAL sends.
+// cql-text that GDAL sends. The filter is parsed and checked against the
+// activity queryables here, so a bad one is refused before any store call.
 func (p *params) cql(f *geo.ActivityFilter) {
 	f.CQL = p.one("filter")
 	switch lang := p.one("filter-lang"); lang {
@@ -82,6 +84,24 @@ func (p *params) cql(f *geo.ActivityFilter) {
 	if crs := p.one("filter-crs"); crs != "" && !isCRS84(crs) {
 		p.bad("filter-crs", "only CRS84 is supported")
 	}
+	if f.CQL != "" {
+		p.cqlErr = checkCQL(f.CQL)
+	}
+}
+
+// cqlLimits are the store's (geo.MaxCQL...): a filter this layer accepts
+// is one the store compiles.
+var cqlLimits = cql2.Limits{MaxLength: geo.MaxCQLLength, MaxDepth: geo.MaxCQLDepth, MaxNodes: geo.MaxCQLNodes}
+
+// checkCQL parses a CQL2 text filter and type-checks its properties against
+// geo.ActivityQueryables. Its error is a *geo.Error (EInvalid) naming the
+// filter parameter.
+func checkCQL(text string) error {
+	e, err := cql2.Parse(text, cqlLimits)
+	if err != nil {
+		return err
+	}
+	return cql2.Check(e, geo.ActivityQueryables())
 }
 
 func isCRS84(crs string) bool {

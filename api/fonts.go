@@ -13,8 +13,6 @@ import (
 	"github.com/commonground/commonground/internal/glyphs"
 )
 
-const mediaProtobuf = "application/x-protobuf"
-
 // maxFontstackLen caps the fontstack path segment (a comma-separated list
 // of font names).
 const maxFontstackLen = 500

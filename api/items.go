@@ -11,40 +11,6 @@ import (
 	"github.com/commonground/commonground/geo"
 )
 
-// viewerOf is who the request is for. Until accounts exist every request is
-// anonymous: it sees public activities only.
-func viewerOf(*gin.Context) geo.Viewer { return geo.Viewer{Kind: geo.Anonymous} }
-
-// writeJSON writes v as JSON with the given media type.
-func writeJSON(c *gin.Context, mediaType string, v any) error {
-	c.Header("Content-Type", mediaType)
-	c.Status(http.StatusOK)
-	return jsonEncode(c.Writer, v)
-}
-
-// format is the representation a request asks for: f wins over Accept.
-func format(c *gin.Context, p *params, allowed ...string) string {
-	f := p.one("f")
-	if f == "" {
-		switch c.NegotiateFormat(mediaGeoJSON, gin.MIMEJSON, "text/csv") {
-		case "text/csv":
-			f = "csv"
-		default:
-			f = "json"
-		}
-	}
-	if f == "geojson" {
-		f = "json"
-	}
-	for _, a := range allowed {
-		if f == a {
-			return f
-		}
-	}
-	p.bad("f", "must be one of "+joinComma(allowed))
-	return ""
-}
-
 // items answers /collections/{collection}/items: one page of features as a
 // GeoJSON FeatureCollection (or CSV) with numberMatched, numberReturned and
 // self/next/prev links that keep every parameter.

@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -17,38 +16,6 @@ type link struct {
 	Rel   string `json:"rel"`
 	Type  string `json:"type,omitempty"`
 	Title string `json:"title,omitempty"`
-}
-
-// Media types.
-const (
-	mediaGeoJSON = "application/geo+json"
-	mediaJSON    = "application/json"
-	mediaOpenAPI = "application/vnd.oai.openapi+json;version=3.0"
-	mediaCSV     = "text/csv; charset=utf-8"
-	mediaSchema  = "application/schema+json"
-)
-
-// parseQuery parses the raw query string strictly: a malformed one (a stray
-// ';' or bad %-escape) is refused rather than partly ignored.
-func parseQuery(c *gin.Context) (url.Values, error) {
-	q, err := url.ParseQuery(c.Request.URL.RawQuery)
-	if err != nil {
-		return nil, &geo.Error{Code: geo.EInvalid, Message: "malformed query string",
-			Fields: []geo.FieldError{{Parameter: firstKey(c.Request.URL.RawQuery), Detail: err.Error()}}}
-	}
-	return q, nil
-}
-
-// firstKey names the parameter at fault in a malformed query: the first
-// pair that does not parse on its own.
-func firstKey(raw string) string {
-	for _, pair := range strings.Split(raw, "&") {
-		if _, err := url.ParseQuery(pair); err != nil {
-			key, _, _ := strings.Cut(pair, "=")
-			return key
-		}
-	}
-	return ""
 }
 
 // baseURL is the scheme and host the client used.

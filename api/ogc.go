@@ -8,8 +8,8 @@ import (
 	"github.com/commonground/commonground/geo"
 )
 
-// conformance lists the OGC conformance classes the server implements.
-var conformance = []string{
+// conformanceClasses lists the OGC conformance classes the server implements.
+var conformanceClasses = []string{
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
@@ -25,6 +25,13 @@ var conformance = []string{
 	"http://www.opengis.net/spec/cql2/1.0/conf/array-functions",
 }
 
+// landingDoc is the OGC API landing page.
+type landingDoc struct {
+	Description string `json:"description"`
+	Links       []link `json:"links"`
+	Title       string `json:"title"`
+}
+
 // landing answers / for JSON clients: the OGC API landing page. Browsers
 // (Accept: text/html without f=json) get the web app.
 func (s *server) landing(c *gin.Context) error {
@@ -34,10 +41,9 @@ func (s *server) landing(c *gin.Context) error {
 	if err := s.noParams(c, "f"); err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, map[string]any{
-		"title":       "CommonGround",
-		"description": "Where the alliance's members work, and where their work overlaps: activities, members, programmes and countries as OGC API - Features.",
-		"links": []link{
+	c.JSON(http.StatusOK, landingDoc{
+		Description: "Where the alliance's members work, and where their work overlaps: activities, members, programmes and countries as OGC API - Features.",
+		Links: []link{
 			{Href: abs(c, "/?f=json"), Rel: "self", Type: mediaJSON, Title: "this document"},
 			{Href: abs(c, "/"), Rel: "alternate", Type: "text/html", Title: "the map"},
 			{Href: abs(c, "/api"), Rel: "service-desc", Type: mediaOpenAPI, Title: "the API definition (OpenAPI 3.0)"},
@@ -45,6 +51,7 @@ func (s *server) landing(c *gin.Context) error {
 			{Href: abs(c, "/conformance"), Rel: "conformance", Type: mediaJSON, Title: "conformance classes"},
 			{Href: abs(c, "/collections"), Rel: "data", Type: mediaJSON, Title: "collections"},
 		},
+		Title: "CommonGround",
 	})
 	return nil
 }
@@ -62,11 +69,17 @@ func wantsHTML(c *gin.Context) bool {
 	return false
 }
 
-func (s *server) conformanceDoc(c *gin.Context) error {
+// conformanceDoc lists the conformance classes.
+type conformanceDoc struct {
+	ConformsTo []string `json:"conformsTo"`
+}
+
+// conformance answers /conformance.
+func (s *server) conformance(c *gin.Context) error {
 	if err := s.noParams(c, "f"); err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, map[string]any{"conformsTo": conformance})
+	c.JSON(http.StatusOK, conformanceDoc{ConformsTo: conformanceClasses})
 	return nil
 }
 
@@ -80,43 +93,70 @@ func (s *server) queryables(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	props := map[string]any{}
+	props := map[string]queryableSchema{}
 	if col.ID == "activities" {
 		for _, q := range geo.ActivityQueryables() {
-			props[q.Name] = queryableSchema(q)
+			props[q.Name] = newQueryableSchema(q)
 		}
 	}
-	return writeJSON(c, mediaSchema, map[string]any{
-		"$schema": "https://json-schema.org/draft/2019-09/schema",
-		"$id":     abs(c, "/collections/"+col.ID+"/queryables"),
-		"type":    "object", "title": col.Title, "properties": props, "additionalProperties": false,
+	return writeJSON(c, mediaSchema, queryablesDoc{
+		ID: abs(c, "/collections/"+col.ID+"/queryables"), Schema: "https://json-schema.org/draft/2019-09/schema",
+		AdditionalProperties: false, Properties: props, Title: col.Title, Type: "object",
 	})
 }
 
-func queryableSchema(q geo.Queryable) map[string]any {
-	m := map[string]any{"title": q.Name, "description": q.Description}
+// queryablesDoc is the JSON Schema of a collection's queryables.
+type queryablesDoc struct {
+	ID                   string                     `json:"$id"`
+	Schema               string                     `json:"$schema"`
+	AdditionalProperties bool                       `json:"additionalProperties"`
+	Properties           map[string]queryableSchema `json:"properties"`
+	Title                string                     `json:"title"`
+	Type                 string                     `json:"type"`
+}
+
+// queryableSchema is the JSON Schema of one queryable. Geometries have a
+// $ref and no type; arrays have items, which carry the enum of an array.
+type queryableSchema struct {
+	Ref         string       `json:"$ref,omitempty"`
+	Description string       `json:"description"`
+	Enum        []string     `json:"enum,omitempty"`
+	Format      string       `json:"format,omitempty"`
+	Items       *schemaItems `json:"items,omitempty"`
+	Title       string       `json:"title"`
+	Type        string       `json:"type,omitempty"`
+}
+
+// schemaItems is the schema of an array's items.
+type schemaItems struct {
+	Enum []string `json:"enum,omitempty"`
+	Type string   `json:"type"`
+}
+
+func newQueryableSchema(q geo.Queryable) queryableSchema {
+	m := queryableSchema{Title: q.Name, Description: q.Description}
 	switch q.Type {
 	case geo.QString:
-		m["type"] = "string"
+		m.Type = "string"
 	case geo.QInteger:
-		m["type"] = "integer"
+		m.Type = "integer"
 	case geo.QNumber:
-		m["type"] = "number"
+		m.Type = "number"
 	case geo.QDate:
-		m["type"], m["format"] = "string", "date"
+		m.Type, m.Format = "string", "date"
 	case geo.QInterval:
-		m["type"], m["format"] = "string", "interval"
+		m.Type, m.Format = "string", "interval"
 	case geo.QGeometry:
-		m["format"] = "geometry-multipoint"
-		m["$ref"] = "https://geojson.org/schema/MultiPoint.json"
+		m.Format = "geometry-multipoint"
+		m.Ref = "https://geojson.org/schema/MultiPoint.json"
 	case geo.QStringArray:
-		m["type"], m["items"] = "array", map[string]any{"type": "string"}
+		m.Type, m.Items = "array", &schemaItems{Type: "string"}
 	}
 	if len(q.Enum) > 0 {
 		if q.Type == geo.QStringArray {
-			m["items"] = map[string]any{"type": "string", "enum": q.Enum}
+			m.Items = &schemaItems{Enum: q.Enum, Type: "string"}
 		} else {
-			m["enum"] = q.Enum
+			m.Enum = q.Enum
 		}
 	}
 	return m

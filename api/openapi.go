@@ -7,14 +7,11 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/commonground/commonground/geo"
 )
-
-func nowRFC3339() string { return time.Now().UTC().Format(time.RFC3339) }
 
 // paramDoc describes one query parameter for the OpenAPI document.
 type paramDoc struct {

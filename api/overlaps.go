@@ -108,14 +108,19 @@ func (s *server) listOverlaps(c *gin.Context, scope func(v geo.Viewer, q *geo.Ov
 	if err != nil {
 		return err
 	}
-	items := make([]map[string]any, len(page.Overlaps))
+	items := make([]overlapDoc, len(page.Overlaps))
 	for i, o := range page.Overlaps {
-		items[i] = s.overlapJSON(c, o, geojson)
+		items[i] = newOverlapDoc(c, o, geojson)
 	}
-	return writeList(c, p, q.Page, page.NumberMatched, "overlaps", items, geojson, func(i int) (string, map[string]any) {
-		o := page.Overlaps[i]
-		return strconv.FormatInt(o.A.ID, 10) + "-" + strconv.FormatInt(o.B.ID, 10), overlapGeometry(o)
-	})
+	links := listLinks(c, p, q.Page, len(items), page.NumberMatched, geojson)
+	if geojson {
+		return writeFeatures(c, links, page.NumberMatched, items, func(i int) (string, geometry) {
+			o := page.Overlaps[i]
+			return strconv.FormatInt(o.A.ID, 10) + "-" + strconv.FormatInt(o.B.ID, 10), overlapGeometry(o)
+		})
+	}
+	return writeJSON(c, mediaJSON, overlapList{Links: links, NumberMatched: page.NumberMatched,
+		NumberReturned: len(items), Overlaps: items})
 }
 
 // geoJSON reads f (json or geojson; without it, Accept), for the overlap
@@ -130,76 +135,6 @@ func (p *params) geoJSON(c *gin.Context) bool {
 		p.bad("f", "must be json or geojson")
 		return false
 	}
-}
-
-// writeList writes one page of items under key with numberMatched,
-// numberReturned and page links, or, for GeoJSON, as a FeatureCollection
-// whose feature i has the id and geometry feature gives.
-func writeList(c *gin.Context, p *params, pg geo.Page, matched int64, key string, items []map[string]any,
-	geojson bool, feature func(i int) (string, map[string]any)) error {
-	media := mediaJSON
-	if geojson {
-		media = mediaGeoJSON
-	}
-	links := pageLinks(c, p.q, pg, len(items), matched)
-	for i := range links {
-		links[i].Type = media
-	}
-	if !geojson {
-		return writeJSON(c, mediaJSON, map[string]any{"numberMatched": matched, "numberReturned": len(items),
-			"links": links, key: items})
-	}
-	features := make([]map[string]any, len(items))
-	for i := range items {
-		id, geometry := feature(i)
-		features[i] = map[string]any{"type": "Feature", "id": id, "geometry": geometry, "properties": items[i]}
-	}
-	return writeJSON(c, mediaGeoJSON, map[string]any{"type": "FeatureCollection", "numberMatched": matched,
-		"numberReturned": len(features), "timeStamp": nowRFC3339(), "links": links, "features": features})
-}
-
-// overlapGeometry is the line between the two locations, or the point
-// where they coincide.
-func overlapGeometry(o geo.Overlap) map[string]any {
-	a, b := []float64{o.A.Point[0], o.A.Point[1]}, []float64{o.B.Point[0], o.B.Point[1]}
-	if o.A.Point.Equal(o.B.Point) {
-		return map[string]any{"type": "Point", "coordinates": a}
-	}
-	return map[string]any{"type": "LineString", "coordinates": [][]float64{a, b}}
-}
-
-func (s *server) overlapJSON(c *gin.Context, o geo.Overlap, geojson bool) map[string]any {
-	side := func(x geo.OverlapSide) map[string]any {
-		m := map[string]any{
-			"id": x.ID, "title": x.Title, "status": x.Status, "start_date": dateOrNull(x.Start), "end_date": dateOrNull(x.End),
-			"organisation": map[string]any{"id": x.OrganisationID, "name": x.Organisation, "constituency": x.Constituency},
-			"location":     x.Location, "country_wide": x.CountryWide,
-			"href": abs(c, "/collections/activities/items/"+strconv.FormatInt(x.ID, 10)),
-		}
-		if !geojson {
-			m["point"] = []float64{x.Point[0], x.Point[1]}
-		}
-		return m
-	}
-	out := map[string]any{
-		"score": o.Score, "place_tier": o.Tier.String(), "place": o.Place, "country": o.CountryCode,
-		"themes": o.Themes, "theme_names": o.ThemeNames,
-		"period":     map[string]any{"start": dateOrNull(o.From), "end": dateOrNull(o.To)},
-		"active_now": o.ActiveNow, "reason": o.Reason(), "reasons": o.Reasons(),
-		"a": side(o.A), "b": side(o.B),
-	}
-	if o.Tier == geo.TierNear {
-		out["distance_km"] = float64(int(o.DistanceKm*100+0.5)) / 100
-		out["same_place"] = o.SamePlace
-	}
-	return out
-}
-
-func dateOrNull(t time.Time) any {
-	if t.IsZero() {
-		return nil
-	}
-	return t.Format("2006-01-02")
 }
 
 // overlapMatrix answers GET /overlaps/matrix: overlaps counted per pair of
@@ -223,19 +158,7 @@ func (s *server) overlapMatrix(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	orgs := make([]map[string]any, len(m.Organisations))
-	for i, o := range m.Organisations {
-		orgs[i] = map[string]any{"id": o.ID, "name": o.Name, "constituency": o.Constituency}
-	}
-	cells := make([]map[string]any, len(m.Cells))
-	for i, cell := range m.Cells {
-		themes := make([]map[string]any, len(cell.Themes))
-		for j, t := range cell.Themes {
-			themes[j] = map[string]any{"code": t.Code, "overlaps": t.Count}
-		}
-		cells[i] = map[string]any{"a": cell.A, "b": cell.B, "overlaps": cell.Overlaps, "best_score": cell.BestScore, "themes": themes}
-	}
-	return writeJSON(c, mediaJSON, map[string]any{"overlaps": m.Overlaps, "organisations": orgs, "cells": cells})
+	return writeJSON(c, mediaJSON, newMatrixDoc(m))
 }
 
 // hotspots answers GET /overlaps/hotspots: places where min_members (3) or
@@ -266,26 +189,17 @@ func (s *server) hotspots(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	items := make([]map[string]any, len(page.Hotspots))
+	items := make([]hotspotDoc, len(page.Hotspots))
 	for i, h := range page.Hotspots {
-		members := make([]map[string]any, len(h.Members))
-		for j, o := range h.Members {
-			members[j] = map[string]any{"id": o.ID, "name": o.Name, "constituency": o.Constituency}
-		}
-		acts := make([]map[string]any, len(h.Activities))
-		for j, a := range h.Activities {
-			acts[j] = map[string]any{"id": a.ID, "title": a.Title, "organisation": a.OrganisationID,
-				"href": abs(c, "/collections/activities/items/"+strconv.FormatInt(a.ID, 10))}
-		}
-		items[i] = map[string]any{"place_id": h.PlaceID, "place": h.Place, "country": h.CountryCode, "theme": h.Theme,
-			"theme_name": h.ThemeName, "day": dateOrNull(h.Day), "member_count": len(h.Members), "members": members, "activities": acts}
-		if !geojson {
-			items[i]["point"] = []float64{h.Point[0], h.Point[1]}
-		}
+		items[i] = newHotspotDoc(c, h, geojson)
 	}
-	return writeList(c, p, q.Page, page.NumberMatched, "hotspots", items, geojson, func(i int) (string, map[string]any) {
-		h := page.Hotspots[i]
-		return strconv.FormatInt(h.PlaceID, 10) + "-" + h.Theme,
-			map[string]any{"type": "Point", "coordinates": []float64{h.Point[0], h.Point[1]}}
-	})
+	links := listLinks(c, p, q.Page, len(items), page.NumberMatched, geojson)
+	if geojson {
+		return writeFeatures(c, links, page.NumberMatched, items, func(i int) (string, geometry) {
+			h := page.Hotspots[i]
+			return strconv.FormatInt(h.PlaceID, 10) + "-" + h.Theme, pointGeometry(h.Point)
+		})
+	}
+	return writeJSON(c, mediaJSON, hotspotList{Hotspots: items, Links: links, NumberMatched: page.NumberMatched,
+		NumberReturned: len(items)})
 }

@@ -32,10 +32,12 @@ var (
 
 // params is a parsed query string with the set of names its endpoint takes.
 type params struct {
-	q      url.Values
-	errs   []geo.FieldError
-	filter geo.ActivityFilter
-	page   geo.Page
+	q    url.Values
+	errs []geo.FieldError
+	// cqlErr is what is wrong with the CQL2 of the filter parameter (a
+	// *geo.Error naming it, with the position); err reports it when the
+	// other parameters are fine.
+	cqlErr error
 }
 
 // parseParams parses the raw query strictly, refusing names outside
@@ -60,14 +62,38 @@ func parseParams(c *gin.Context, allowed ...[]string) (*params, error) {
 	return p, nil
 }
 
+// parseQuery parses the raw query string strictly: a malformed one (a stray
+// ';' or bad %-escape) is refused rather than partly ignored.
+func parseQuery(c *gin.Context) (url.Values, error) {
+	q, err := url.ParseQuery(c.Request.URL.RawQuery)
+	if err != nil {
+		return nil, &geo.Error{Code: geo.EInvalid, Message: "malformed query string",
+			Fields: []geo.FieldError{{Parameter: firstKey(c.Request.URL.RawQuery), Detail: err.Error()}}}
+	}
+	return q, nil
+}
+
+// firstKey names the parameter at fault in a malformed query: the first
+// pair that does not parse on its own.
+func firstKey(raw string) string {
+	for _, pair := range strings.Split(raw, "&") {
+		if _, err := url.ParseQuery(pair); err != nil {
+			key, _, _ := strings.Cut(pair, "=")
+			return key
+		}
+	}
+	return ""
+}
+
 func (p *params) bad(name, detail string) {
 	p.errs = append(p.errs, geo.FieldError{Parameter: name, Detail: detail})
 }
 
-// err returns the collected problems as one EInvalid error.
+// err returns the collected problems as one EInvalid error or, when there
+// are none, the filter's own error (nil when it is fine).
 func (p *params) err() error {
 	if len(p.errs) == 0 {
-		return nil
+		return p.cqlErr
 	}
 	slices.SortFunc(p.errs, func(a, b geo.FieldError) int { return strings.Compare(a.Parameter, b.Parameter) })
 	return &geo.Error{Code: geo.EInvalid, Message: "invalid query parameters", Fields: p.errs}
@@ -142,3 +168,32 @@ func (p *params) boolean(name string) bool {
 }
 
 var propertyName = regexp.MustCompile(`^[a-z_]{1,40}$`)
+
+// viewerOf is who the request is for. Until accounts exist every request is
+// anonymous: it sees public activities only.
+func viewerOf(*gin.Context) geo.Viewer { return geo.Viewer{Kind: geo.Anonymous} }
+
+// format is the representation a request asks for: f wins over Accept.
+func format(c *gin.Context, p *params, allowed ...string) string {
+	f := p.one("f")
+	if f == "" {
+		switch c.NegotiateFormat(mediaGeoJSON, gin.MIMEJSON, "text/csv") {
+		case "text/csv":
+			f = "csv"
+		default:
+			f = "json"
+		}
+	}
+	if f == "geojson" {
+		f = "json"
+	}
+	for _, a := range allowed {
+		if f == a {
+			return f
+		}
+	}
+	p.bad("f", "must be one of "+joinComma(allowed))
+	return ""
+}
+
+func joinComma(list []string) string { return strings.Join(list, ", ") }

@@ -110,7 +110,7 @@ func (r problemRender) Render(w http.ResponseWriter) error {
 }
 
 func (r problemRender) WriteContentType(w http.ResponseWriter) {
-	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Content-Type", mediaProblem)
 }
 
 // simpleProblem answers an HTTP-level problem (no route, wrong method).

@@ -122,7 +122,7 @@ func New(store Store, log *slog.Logger, cfg Config, assets fs.FS, reg prometheus
 	r.GET("/metrics", gin.WrapH(metricsHandler(gatherer)))
 	r.GET("/", s.wrap(s.landing))
 	r.HEAD("/", s.wrap(s.landing))
-	r.GET("/conformance", s.wrap(s.conformanceDoc))
+	r.GET("/conformance", s.wrap(s.conformance))
 	r.GET("/api", s.wrap(s.openapi))
 	r.GET("/api.html", s.wrap(s.openapiHTML))
 	data := r.Group("", s.conditional)

@@ -159,6 +159,14 @@ const (
 	MaxQLength      = 200
 )
 
+// Limits of a CQL2 filter (ActivityFilter.CQL), the same where it is checked
+// (the HTTP layer) and where it is compiled (the store).
+const (
+	MaxCQLLength = 4000 // characters
+	MaxCQLDepth  = 20   // nesting of parentheses, function calls and NOT
+	MaxCQLNodes  = 200  // syntax tree nodes
+)
+
 var (
 	themeCode   = regexp.MustCompile(`^[a-z_]{1,40}$`)
 	countryCode = regexp.MustCompile(`^[A-Z]{2}$`)
@@ -246,7 +254,9 @@ const (
 	QStringArray QueryableType = "string_array"
 )
 
-// Queryable is a property a CQL2 filter may name.
+// Queryable is a property a CQL2 filter may name. Its Type is the one
+// description of its type: JSON Schema (/queryables) and the CQL2 checker
+// (cql2.TypeOf) both derive theirs from it.
 type Queryable struct {
 	Name        string
 	Type        QueryableType
@@ -254,7 +264,8 @@ type Queryable struct {
 	Enum        []string // allowed values, when a vocabulary fixes them
 }
 
-// ActivityQueryables are the activity properties CQL2 filters may use.
+// ActivityQueryables are the activity properties CQL2 filters may use, the
+// one list of them: the store holds only the SQL each name stands for.
 func ActivityQueryables() []Queryable {
 	var statuses, constituencies, types []string
 	for _, s := range Statuses {

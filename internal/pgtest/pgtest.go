@@ -5,7 +5,9 @@
 // it, under an advisory lock, and reused by every later run.
 //
 // The server comes from TEST_DATABASE_URL (any database on it; the role needs
-// CREATEDB), by default the cluster `make test` provisions.
+// CREATEDB), by default the cluster `make test` provisions. When no server
+// answers, tests skip, unless TEST_DATABASE_URL is set: a run that names its
+// database (as `make test` and CI do) fails rather than pass untested.
 package pgtest
 
 import (
@@ -54,29 +56,52 @@ func AdminURL() string {
 	return DefaultURL
 }
 
+// ErrNoServer is the cause of the errors New, NewEmpty and Clone return when
+// no server answers at AdminURL.
+var ErrNoServer = errors.New("no test database server")
+
+// Required reports whether TEST_DATABASE_URL is set, so that a missing
+// server must fail the tests rather than skip them.
+func Required() bool { return os.Getenv("TEST_DATABASE_URL") != "" }
+
+// Skippable reports whether tests that met err should skip: no server
+// answers and none was asked for (Required is false).
+func Skippable(err error) bool { return errors.Is(err, ErrNoServer) && !Required() }
+
+// stop skips the test when err is Skippable, else fails it.
+func stop(t testing.TB, err error) {
+	t.Helper()
+	if Skippable(err) {
+		t.Skipf("pgtest: %v (set TEST_DATABASE_URL to make this a failure)", err)
+	}
+	t.Fatalf("pgtest: %v", err)
+}
+
 // New returns the URL of a fresh database at the given level, dropped when
-// the test ends. It fails the test when no server is reachable.
+// the test ends. When no server is reachable it skips the test, or fails it
+// if TEST_DATABASE_URL is set.
 func New(t testing.TB, level Level) string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	dbURL, drop, err := Clone(ctx, level)
 	if err != nil {
-		t.Fatalf("pgtest: %v", err)
+		stop(t, err)
 	}
 	t.Cleanup(drop)
 	return dbURL
 }
 
 // NewEmpty returns the URL of a fresh database with no schema (PostGIS may
-// already be installed, as in template1), dropped when the test ends.
+// already be installed, as in template1), dropped when the test ends. No
+// server skips or fails the test as for New.
 func NewEmpty(t testing.TB) string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	admin, err := connectAdmin(ctx)
 	if err != nil {
-		t.Fatalf("pgtest: %v", err)
+		stop(t, err)
 	}
 	defer admin.Close(ctx)
 	name := "cg_test_" + randomHex(6)
@@ -88,7 +113,8 @@ func NewEmpty(t testing.TB) string {
 }
 
 // Clone creates a fresh database at the given level and returns its URL and a
-// function that drops it. For TestMain, where there is no testing.TB.
+// function that drops it. For TestMain, where there is no testing.TB; its
+// error wraps ErrNoServer when no server answers (see Skippable).
 func Clone(ctx context.Context, level Level) (dbURL string, drop func(), err error) {
 	admin, err := connectAdmin(ctx)
 	if err != nil {
@@ -109,7 +135,7 @@ func Clone(ctx context.Context, level Level) (dbURL string, drop func(), err err
 func connectAdmin(ctx context.Context) (*pgx.Conn, error) {
 	admin, err := pgx.Connect(ctx, AdminURL())
 	if err != nil {
-		return nil, fmt.Errorf("no test database server at TEST_DATABASE_URL (%s): %w; run `make test`", redact(AdminURL()), err)
+		return nil, fmt.Errorf("%w at TEST_DATABASE_URL (%s): %w; run `make test`", ErrNoServer, redact(AdminURL()), err)
 	}
 	return admin, nil
 }
