@@ -1,7 +1,6 @@
 package api
 
 import (
-	"net/url"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -68,19 +67,9 @@ var countryRamp = []any{
 // filtered map; the basemap source never carries them. It has no sprite:
 // labels are text only.
 func (s *server) style(c *gin.Context) error {
-	p, err := parseParams(c, filterParams, tileParams)
+	q, err := filterQuery(c)
 	if err != nil {
 		return err
-	}
-	p.activityFilter()
-	if err := p.err(); err != nil {
-		return err
-	}
-	q := url.Values{}
-	for k, v := range p.q {
-		if k != "v" { // the TileJSON puts the current data version in the tile URLs
-			q[k] = v
-		}
 	}
 	tilejson := abs(c, "/tiles/"+strings.Join(styleLayers, ",")+".json")
 	if len(q) > 0 {

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -75,17 +74,9 @@ func (s *server) tilejson(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := parseParams(c, filterParams, tileParams)
+	q, err := filterQuery(c)
 	if err != nil {
 		return err
-	}
-	p.activityFilter()
-	if err := p.err(); err != nil {
-		return err
-	}
-	q := url.Values{}
-	for k, v := range p.q {
-		q[k] = v
 	}
 	q.Set("v", strconv.FormatInt(c.GetInt64(dataVersionKey), 10))
 	doc := tileJSON{

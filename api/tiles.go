@@ -107,6 +107,27 @@ func parseLayers(s string) ([]string, error) {
 // version TileJSON puts in the URLs (it only busts HTTP caches).
 var tileParams = []string{"v"}
 
+// filterQuery checks the filters of a TileJSON or style request and
+// returns its query for the URLs the answer hands on, without v: a
+// TileJSON puts the current data version in its tile URLs itself.
+func filterQuery(c *gin.Context) (url.Values, error) {
+	p, err := parseParams(c, filterParams, tileParams)
+	if err != nil {
+		return nil, err
+	}
+	p.activityFilter()
+	if err := p.err(); err != nil {
+		return nil, err
+	}
+	q := url.Values{}
+	for k, v := range p.q {
+		if k != "v" {
+			q[k] = v
+		}
+	}
+	return q, nil
+}
+
 // tileAddress is what a tile URL's path says: the layers (from
 // geo.TileLayers, as parseLayers allows them) and the tile.
 type tileAddress struct {
