@@ -19,10 +19,11 @@ const (
 	maxTileFeatures = 5000
 )
 
-// tileArgs are the parameters every tile statement starts with: $1, $2,
-// $3 the tile's z, x, y (ST_TileEnvelope($1, $2, $3)), then $4 to $7 the
-// buffered tile's lon/lat box (ST_MakeEnvelope($4, $5, $6, $7, 4326)),
-// for the GiST indexes on points. The box is computed in Go rather than by
+// tileArgs are the parameters the activities and basemap statements start
+// with, with room for extra more: $1, $2, $3 the tile's z, x, y
+// (ST_TileEnvelope($1, $2, $3), as in every tile statement), then $4 to
+// $7 the buffered tile's lon/lat box (ST_MakeEnvelope($4, $5, $6, $7,
+// 4326)), for the GiST indexes on points. The box is computed in Go rather than by
 // transforming the buffered envelope: at the first and last column the
 // buffer crosses the antimeridian, and the transformed polygon's box would
 // then cover the rest of the world instead (geo.Tile.Bounds drops the
