@@ -1,7 +1,6 @@
 package api
 
 import (
-	"net/url"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -68,19 +67,9 @@ var countryRamp = []any{
 // filtered map; the basemap source never carries them. It has no sprite:
 // labels are text only.
 func (s *server) style(c *gin.Context) error {
-	p, err := parseParams(c, filterParams, tileParams)
+	q, err := filterQuery(c)
 	if err != nil {
 		return err
-	}
-	p.activityFilter()
-	if err := p.err(); err != nil {
-		return err
-	}
-	q := url.Values{}
-	for k, v := range p.q {
-		if k != "v" { // the TileJSON puts the current data version in the tile URLs
-			q[k] = v
-		}
 	}
 	tilejson := abs(c, "/tiles/"+strings.Join(styleLayers, ",")+".json")
 	if len(q) > 0 {
@@ -92,17 +81,6 @@ func (s *server) style(c *gin.Context) error {
 // defaultStyle builds the style with the data source at tilejsonURL, the
 // basemap source at basemapURL and glyphs from glyphsURL.
 func defaultStyle(tilejsonURL, basemapURL, glyphsURL string) map[string]any {
-	match := []any{"match", []any{"get", "constituency"}}
-	for _, k := range geo.Constituencies {
-		match = append(match, string(k), constituencyColours[k])
-	}
-	match = append(match, colourFallback)
-	byPrecision := func(exact, approximate, vague any) []any {
-		return []any{"match", []any{"get", "precision"},
-			string(geo.PrecisionExact), exact,
-			string(geo.PrecisionApproximate), approximate,
-			vague}
-	}
 	count := []any{"to-number", []any{"get", "count"}, 1}
 	return map[string]any{
 		"version": 8,
@@ -141,18 +119,36 @@ func defaultStyle(tilejsonURL, basemapURL, glyphsURL string) map[string]any {
 					"circle-stroke-width": 1.5,
 				}},
 			clusterCounts(count),
-			map[string]any{"id": "activities", "type": "circle", "source": styleSource, "source-layer": geo.LayerActivities,
-				"minzoom": geo.ClusterMaxZoom + 1,
-				"paint": map[string]any{
-					"circle-color":          match,
-					"circle-radius":         []any{"interpolate", []any{"linear"}, []any{"zoom"}, geo.ClusterMaxZoom + 1, 4, 14, 7, 18, 10},
-					"circle-opacity":        byPrecision(0.95, 0.85, 0.7),
-					"circle-stroke-color":   "#ffffff",
-					"circle-stroke-width":   byPrecision(2, 1.5, 1),
-					"circle-stroke-opacity": byPrecision(1, 0.8, 0.4),
-				}},
+			activityPoints(),
 		},
 	}
+}
+
+// activityPoints draws the activities layer from its first zoom, a circle
+// per location coloured by the lead's constituency, fainter and thinner
+// the vaguer the location.
+func activityPoints() map[string]any {
+	match := []any{"match", []any{"get", "constituency"}}
+	for _, k := range geo.Constituencies {
+		match = append(match, string(k), constituencyColours[k])
+	}
+	match = append(match, colourFallback)
+	byPrecision := func(exact, approximate, vague any) []any {
+		return []any{"match", []any{"get", "precision"},
+			string(geo.PrecisionExact), exact,
+			string(geo.PrecisionApproximate), approximate,
+			vague}
+	}
+	return map[string]any{"id": "activities", "type": "circle", "source": styleSource, "source-layer": geo.LayerActivities,
+		"minzoom": geo.ActivitiesMinZoom,
+		"paint": map[string]any{
+			"circle-color":          match,
+			"circle-radius":         []any{"interpolate", []any{"linear"}, []any{"zoom"}, geo.ActivitiesMinZoom, 4, 14, 7, 18, 10},
+			"circle-opacity":        byPrecision(0.95, 0.85, 0.7),
+			"circle-stroke-color":   "#ffffff",
+			"circle-stroke-width":   byPrecision(2, 1.5, 1),
+			"circle-stroke-opacity": byPrecision(1, 0.8, 0.4),
+		}}
 }
 
 // textPaint is dark text with a white halo, legible on any fill.
@@ -169,7 +165,7 @@ var labelAnchors = []string{"center", "top", "bottom", "left", "right"}
 // growing with the zoom. Country-wide activities are drawn at the same
 // points, so the names often move aside (labelAnchors).
 func countryLabels() map[string]any {
-	return map[string]any{"id": "country-labels", "type": "symbol", "source": basemapSource, "source-layer": "country_labels",
+	return map[string]any{"id": "country-labels", "type": "symbol", "source": basemapSource, "source-layer": geo.LayerCountryLabels,
 		"minzoom": 2,
 		"layout": map[string]any{
 			"text-field":           []any{"get", "name"},
@@ -187,7 +183,7 @@ func countryLabels() map[string]any {
 // placeLabels names GeoNames places from zoom 4, the most populous placed
 // first.
 func placeLabels() map[string]any {
-	return map[string]any{"id": "place-labels", "type": "symbol", "source": basemapSource, "source-layer": "places",
+	return map[string]any{"id": "place-labels", "type": "symbol", "source": basemapSource, "source-layer": geo.LayerPlaces,
 		"minzoom": 4,
 		"layout": map[string]any{
 			"text-field":           []any{"get", "name"},

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -10,46 +9,58 @@ import (
 	"github.com/commonground/commonground/geo"
 )
 
-// vectorLayers describes each tile layer for TileJSON's vector_layers.
-var vectorLayers = map[string]map[string]any{
-	geo.LayerActivities: {
-		"id": geo.LayerActivities, "minzoom": geo.ClusterMaxZoom + 1, "maxzoom": geo.MaxZoom,
-		"description": "One feature per activity location; the feature id is the activity id, as in GeoJSON. A tile with too many locations comes as clusters instead.",
-		"fields": map[string]string{"title": "String", "status": "String", "precision": "String", "kind": "String",
-			"country": "String", "organisation": "String (lead)", "constituency": "String (lead)", "themes": "String (comma-separated codes)"},
-	},
-	geo.LayerClusters: {
-		"id": geo.LayerClusters, "minzoom": 0, "maxzoom": geo.ClusterMaxZoom,
-		"description": "Locations aggregated on a 16x16 grid per tile, with the extent to zoom to.",
-		"fields": map[string]string{"count": "Number (locations)", "activities": "Number", "organisations": "Number (distinct lead organisations)",
-			"top_themes": "String (up to 3, most frequent first)", "top_constituencies": "String (up to 3)",
-			"west": "Number", "south": "Number", "east": "Number", "north": "Number"},
-	},
-	geo.LayerBasemap: {"id": geo.LayerBasemap, "minzoom": 0, "maxzoom": geo.MaxZoom}, // listed as basemapVectorLayers
-	geo.LayerCountries: {
-		"id": geo.LayerCountries, "minzoom": 0, "maxzoom": geo.MaxZoom,
-		"description": "Country outlines (Natural Earth) simplified to about a pixel, with the filtered activity count and distinct member organisations.",
-		"fields": map[string]string{"iso_a2": "String", "name": "String", "region_code": "String",
-			"activity_count": "Number", "member_count": "Number"},
-	},
+// tileJSON is a TileJSON 3.0.0 document. The fields are in the order the
+// keys are written (alphabetical, as the document has always had them).
+type tileJSON struct {
+	Attribution  string        `json:"attribution"`
+	Bounds       [4]float64    `json:"bounds"`
+	Center       [3]float64    `json:"center"`
+	Description  string        `json:"description"`
+	MaxZoom      int           `json:"maxzoom"`
+	MinZoom      int           `json:"minzoom"`
+	Name         string        `json:"name"`
+	Scheme       string        `json:"scheme"`
+	TileJSON     string        `json:"tilejson"`
+	Tiles        []string      `json:"tiles"`
+	VectorLayers []vectorLayer `json:"vector_layers"`
 }
 
-// basemapVectorLayers are the four MVT layers a basemap tile holds, each
-// listed by its own id: MapLibre checks a style layer's source-layer
-// against these.
-var basemapVectorLayers = []map[string]any{
-	{"id": "land", "minzoom": 0, "maxzoom": geo.MaxZoom,
-		"description": "Country polygons (Natural Earth), simplified to about a pixel.",
-		"fields":      map[string]string{"iso_a2": "String"}},
-	{"id": "boundaries", "minzoom": 0, "maxzoom": geo.MaxZoom,
-		"description": "Country outlines (Natural Earth).",
-		"fields":      map[string]string{"iso_a2": "String"}},
-	{"id": "country_labels", "minzoom": 0, "maxzoom": geo.MaxZoom,
-		"description": "A point inside each country to write its name at.",
-		"fields":      map[string]string{"iso_a2": "String", "name": "String"}},
-	{"id": "places", "minzoom": 0, "maxzoom": geo.MaxZoom,
-		"description": "GeoNames places, the most populous above a floor that falls with the zoom, at most 200 per tile.",
-		"fields":      map[string]string{"name": "String", "country": "String", "population": "Number", "feature_code": "String"}},
+// vectorLayer is one entry of TileJSON's vector_layers: one MVT layer of
+// the tiles, with its feature properties and their types.
+type vectorLayer struct {
+	Description string            `json:"description,omitempty"`
+	Fields      map[string]string `json:"fields,omitempty"`
+	ID          string            `json:"id"`
+	MaxZoom     int               `json:"maxzoom"`
+	MinZoom     int               `json:"minzoom"`
+}
+
+// vectorLayers are the vector_layers of each tile layer, from its
+// geo.TileLayer: one entry, or for the basemap one per MVT layer it
+// holds, each by its own id (MapLibre checks a style layer's source-layer
+// against these).
+var vectorLayers = tileVectorLayers()
+
+func tileVectorLayers() map[string][]vectorLayer {
+	entry := func(l geo.TileLayer) vectorLayer {
+		fields := make(map[string]string, len(l.Fields))
+		for _, f := range l.Fields {
+			fields[f.Name] = f.Type
+		}
+		return vectorLayer{ID: l.Name, MinZoom: l.MinZoom, MaxZoom: l.MaxZoom, Description: l.Description, Fields: fields}
+	}
+	out := map[string][]vectorLayer{}
+	for _, name := range geo.TileLayers {
+		l, _ := geo.TileLayerOf(name)
+		parts := l.MVTLayers
+		if len(parts) == 0 {
+			parts = []geo.TileLayer{l}
+		}
+		for _, p := range parts {
+			out[name] = append(out[name], entry(p))
+		}
+	}
+	return out
 }
 
 // tilejson answers /tiles/{layers}.json: TileJSON 3.0.0 whose tile URL
@@ -63,41 +74,26 @@ func (s *server) tilejson(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := parseParams(c, filterParams, tileParams)
+	q, err := filterQuery(c)
 	if err != nil {
 		return err
 	}
-	p.activityFilter()
-	if err := p.err(); err != nil {
-		return err
-	}
-	q := url.Values{}
-	for k, v := range p.q {
-		q[k] = v
-	}
 	q.Set("v", strconv.FormatInt(c.GetInt64(dataVersionKey), 10))
-	var vls []map[string]any
-	minzoom, maxzoom := geo.MaxZoom, 0
-	for _, l := range layers {
-		vl := vectorLayers[l]
-		if l == geo.LayerBasemap {
-			vls = append(vls, basemapVectorLayers...)
-		} else {
-			vls = append(vls, vl)
-		}
-		minzoom, maxzoom = min(minzoom, vl["minzoom"].(int)), max(maxzoom, vl["maxzoom"].(int))
+	doc := tileJSON{
+		Attribution: "© Natural Earth (public domain); GeoNames (CC BY 4.0); CommonGround members",
+		Bounds:      [4]float64{-180, -85.0511, 180, 85.0511},
+		Center:      [3]float64{15, 15, 2},
+		Description: "CommonGround vector tiles: " + name,
+		MinZoom:     geo.MaxZoom,
+		Name:        "CommonGround " + name,
+		Scheme:      "xyz",
+		TileJSON:    "3.0.0",
+		Tiles:       []string{abs(c, "/tiles/"+name+"/{z}/{x}/{y}.mvt") + "?" + q.Encode()},
 	}
-	return writeJSON(c, mediaJSON, map[string]any{
-		"tilejson":      "3.0.0",
-		"name":          "CommonGround " + name,
-		"description":   "CommonGround vector tiles: " + name,
-		"attribution":   "© Natural Earth (public domain); GeoNames (CC BY 4.0); CommonGround members",
-		"scheme":        "xyz",
-		"tiles":         []string{abs(c, "/tiles/"+name+"/{z}/{x}/{y}.mvt") + "?" + q.Encode()},
-		"minzoom":       minzoom,
-		"maxzoom":       maxzoom,
-		"bounds":        []float64{-180, -85.0511, 180, 85.0511},
-		"center":        []float64{15, 15, 2},
-		"vector_layers": vls,
-	})
+	for _, name := range layers {
+		l, _ := geo.TileLayerOf(name) // parseLayers allows only geo.TileLayers
+		doc.VectorLayers = append(doc.VectorLayers, vectorLayers[name]...)
+		doc.MinZoom, doc.MaxZoom = min(doc.MinZoom, l.MinZoom), max(doc.MaxZoom, l.MaxZoom)
+	}
+	return writeJSON(c, mediaJSON, doc)
 }

@@ -107,26 +107,73 @@ func parseLayers(s string) ([]string, error) {
 // version TileJSON puts in the URLs (it only busts HTTP caches).
 var tileParams = []string{"v"}
 
-// checkTileAddress refuses unknown layers and out-of-range or malformed
-// z/x/y before anything else runs.
-func checkTileAddress(c *gin.Context) error {
-	if _, err := parseLayers(c.Param("layers")); err != nil {
-		return err
+// filterQuery checks the filters of a TileJSON or style request and
+// returns its query for the URLs the answer hands on, without v: a
+// TileJSON puts the current data version in its tile URLs itself.
+func filterQuery(c *gin.Context) (url.Values, error) {
+	p, err := parseParams(c, filterParams, tileParams)
+	if err != nil {
+		return nil, err
 	}
-	if !strings.HasSuffix(c.Param("y"), ".mvt") {
-		return geo.Errorf(geo.ENotFound, "tiles end in .mvt")
+	p.activityFilter()
+	if err := p.err(); err != nil {
+		return nil, err
 	}
-	_, err := geo.ParseTile(c.Param("z"), c.Param("x"), c.Param("y"))
-	return err
+	q := url.Values{}
+	for k, v := range p.q {
+		if k != "v" {
+			q[k] = v
+		}
+	}
+	return q, nil
 }
 
-// tile answers GET and HEAD /tiles/{layers}/{z}/{x}/{y}.mvt: an MVT with
-// the layers, the filters applied inside every layer, from the cache when
-// the same tile was rendered for the same data version and visibility
-// class. An empty tile is a 204.
+// tileAddress is what a tile URL's path says: the layers (from
+// geo.TileLayers, as parseLayers allows them) and the tile.
+type tileAddress struct {
+	layers []string
+	tile   geo.Tile
+}
+
+// tileAddressKey holds the tileAddress checkTileAddress parsed, for tile.
+const tileAddressKey = "tile_address"
+
+// parseTileAddress reads /tiles/{layers}/{z}/{x}/{y}.mvt, for GET and
+// HEAD alike: unknown layers or a path without the .mvt suffix are
+// ENotFound, a malformed or out-of-range z/x/y as geo.ParseTile says.
+func parseTileAddress(c *gin.Context) (tileAddress, error) {
+	layers, err := parseLayers(c.Param("layers"))
+	if err != nil {
+		return tileAddress{}, err
+	}
+	if !strings.HasSuffix(c.Param("y"), ".mvt") {
+		return tileAddress{}, geo.Errorf(geo.ENotFound, "tiles end in .mvt")
+	}
+	t, err := geo.ParseTile(c.Param("z"), c.Param("x"), c.Param("y"))
+	if err != nil {
+		return tileAddress{}, err
+	}
+	return tileAddress{layers: layers, tile: t}, nil
+}
+
+// checkTileAddress refuses unknown layers and out-of-range or malformed
+// z/x/y before anything else runs, and keeps the address for tile.
+func checkTileAddress(c *gin.Context) error {
+	a, err := parseTileAddress(c)
+	if err != nil {
+		return err
+	}
+	c.Set(tileAddressKey, a)
+	return nil
+}
+
+// tile answers GET and HEAD /tiles/{layers}/{z}/{x}/{y}.mvt, after
+// checkTileAddress: an MVT with the layers, the filters applied inside
+// every layer, from the cache when the same tile was rendered for the same
+// data version and visibility class. An empty tile is a 204.
 func (s *server) tile(c *gin.Context) error {
-	layers, _ := parseLayers(c.Param("layers")) // checked by checkTileAddress
-	t, _ := geo.ParseTile(c.Param("z"), c.Param("x"), c.Param("y"))
+	a := c.MustGet(tileAddressKey).(tileAddress)
+	layers, t := a.layers, a.tile
 	p, err := parseParams(c, filterParams, tileParams)
 	if err != nil {
 		return err

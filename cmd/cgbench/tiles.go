@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log"
-	"math"
 	"net/http"
 	"os"
 	"slices"
@@ -21,20 +20,6 @@ import (
 	"github.com/commonground/commonground/geo"
 	"github.com/commonground/commonground/geo/postgis"
 )
-
-// tileAddr is a z/x/y Web Mercator tile.
-type tileAddr struct{ Z, X, Y int }
-
-func (t tileAddr) String() string { return fmt.Sprintf("%d/%d/%d", t.Z, t.X, t.Y) }
-
-// tileAt is the tile of zoom z holding lon/lat.
-func tileAt(z int, lon, lat float64) tileAddr {
-	n := math.Exp2(float64(z))
-	r := lat * math.Pi / 180
-	x := int(math.Floor((lon + 180) / 360 * n))
-	y := int(math.Floor((1 - math.Log(math.Tan(r)+1/math.Cos(r))/math.Pi) / 2 * n))
-	return tileAddr{z, x, y}
-}
 
 // benchCities are eight big cities on five continents (GeoNames centres):
 // the synthetic activities crowd around them, so their tiles are dense at
@@ -52,21 +37,22 @@ var benchCities = [][2]float64{
 
 // z2Tiles are the eight zoom-2 tiles that hold activities, densest first
 // (at 100k: 38k, 29k, 12k, 7.7k, 6.6k, 3.4k, 3.2k and 37 locations).
-var z2Tiles = []tileAddr{{2, 2, 1}, {2, 3, 1}, {2, 1, 1}, {2, 1, 2}, {2, 0, 1}, {2, 2, 2}, {2, 3, 2}, {2, 2, 0}}
+var z2Tiles = []geo.Tile{{Z: 2, X: 2, Y: 1}, {Z: 2, X: 3, Y: 1}, {Z: 2, X: 1, Y: 1}, {Z: 2, X: 1, Y: 2},
+	{Z: 2, X: 0, Y: 1}, {Z: 2, X: 2, Y: 2}, {Z: 2, X: 3, Y: 2}, {Z: 2, X: 2, Y: 0}}
 
 // tileWorkload is one layer set at one zoom over its fixed tile list.
 type tileWorkload struct {
 	name   string
 	layers []string
-	tiles  []tileAddr
+	tiles  []geo.Tile
 	raw    bool // also measure R2 (raw points) on these tiles
 }
 
 func tileWorkloads() []tileWorkload {
-	at := func(z int) []tileAddr {
-		var out []tileAddr
+	at := func(z int) []geo.Tile {
+		var out []geo.Tile
 		for _, c := range benchCities {
-			out = append(out, tileAt(z, c[0], c[1]))
+			out = append(out, geo.TileAt(z, c[0], c[1]))
 		}
 		return out
 	}
@@ -81,9 +67,9 @@ func tileWorkloads() []tileWorkload {
 }
 
 // pick is client c's i-th tile: clients start on different tiles.
-func (w tileWorkload) pick(c, i int) tileAddr { return w.tiles[(c*3+i)%len(w.tiles)] }
+func (w tileWorkload) pick(c, i int) geo.Tile { return w.tiles[(c*3+i)%len(w.tiles)] }
 
-func (w tileWorkload) path(t tileAddr) string {
+func (w tileWorkload) path(t geo.Tile) string {
 	return "/tiles/" + strings.Join(w.layers, ",") + "/" + t.String() + ".mvt"
 }
 
@@ -289,8 +275,8 @@ func (ps r1Stores) close() {
 
 // r1Tile is Store.Tile for the public, unfiltered, as the servers call it
 // for an anonymous request without parameters.
-func r1Tile(ctx context.Context, s *postgis.Store, layers []string, t tileAddr) ([]byte, error) {
-	return s.Tile(ctx, geo.Viewer{Kind: geo.Anonymous}, layers, geo.Tile{Z: t.Z, X: t.X, Y: t.Y}, geo.ActivityFilter{})
+func r1Tile(ctx context.Context, s *postgis.Store, layers []string, t geo.Tile) ([]byte, error) {
+	return s.Tile(ctx, geo.Viewer{Kind: geo.Anonymous}, layers, t, geo.ActivityFilter{})
 }
 
 // aggregatesWait and aggregatesPoll bound waitAggregates.

@@ -1,26 +1,13 @@
 package main
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
-)
 
-func TestTileAt(t *testing.T) {
-	for _, c := range []struct {
-		z        int
-		lon, lat float64
-		want     tileAddr
-	}{
-		{2, 121.45806, 31.22222, tileAddr{2, 3, 1}},
-		{10, 121.45806, 31.22222, tileAddr{10, 857, 418}},
-		{6, -58.37723, -34.61315, tileAddr{6, 21, 38}}, // y = 38.55
-	} {
-		if got := tileAt(c.z, c.lon, c.lat); got != c.want {
-			t.Errorf("tileAt(%d, %g, %g) = %v, want %v", c.z, c.lon, c.lat, got, c.want)
-		}
-	}
-}
+	"github.com/commonground/commonground/geo"
+)
 
 func TestTileRatioCells(t *testing.T) {
 	at := func(name string, requests int, secs float64) tilePath {
@@ -115,5 +102,13 @@ func TestOverlapCell(t *testing.T) {
 		if got := overlapCell(c.ot); got != c.want {
 			t.Errorf("%+v: %q, want %q", c.ot, got, c.want)
 		}
+	}
+}
+
+// R2 draws its points with the server's MVT encoding.
+func TestRawPointsEncoding(t *testing.T) {
+	enc := fmt.Sprintf("ST_TileEnvelope($1, $2, $3), %d, %d, true", geo.TileExtent, geo.TileBuffer)
+	if !strings.Contains(rawPointsSQL, enc) || !strings.Contains(rawPointsSQL, fmt.Sprintf("'points', %d,", geo.TileExtent)) {
+		t.Errorf("R2 does not encode as the server does (%s)", enc)
 	}
 }

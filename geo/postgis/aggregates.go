@@ -56,68 +56,97 @@ func (s *Store) RefreshTileAggregates(ctx context.Context) (AggregatesRefresh, e
 	// REPEATABLE READ: every statement below sees the same snapshot, the
 	// one whose data version is recorded.
 	err = pgx.BeginTxFunc(ctx, conn, pgx.TxOptions{IsoLevel: pgx.RepeatableRead}, func(tx pgx.Tx) error {
-		var built int64
-		if err := tx.QueryRow(ctx, `SELECT d.version, s.version FROM data_version d, tile_aggregates_state s`).Scan(&r.Version, &built); err != nil {
-			return err
-		}
-		if built == r.Version {
-			return nil
-		}
-		r.Built = true
-		// Statement timeouts are for requests; this runs in the background.
-		if _, err := tx.Exec(ctx, `SET LOCAL statement_timeout = 0`); err != nil {
-			return err
-		}
-		var q query
-		if err := q.activities(geo.Viewer{Kind: geo.Anonymous}, geo.ActivityFilter{}); err != nil {
-			return err
-		}
-		// The public's located points, once, in EPSG:3857.
-		if _, err := tx.Exec(ctx, `CREATE TEMP TABLE agg_pts ON COMMIT DROP AS `+
-			fmt.Sprintf(clusterPointsSQL, "ST_MakeEnvelope(-180, -90, 180, 90, 4326)", q.sql(), "1::float8"), q.args...); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `ANALYZE agg_pts`); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `DELETE FROM tile_cells WHERE audience = 'public'`); err != nil {
-			return err
-		}
-		for z := 0; z <= geo.ClusterMaxZoom; z++ {
-			tag, err := tx.Exec(ctx, `INSERT INTO tile_cells (audience, z, cx, cy, n, activities, organisations,
-				top_themes, top_constituencies, west, south, east, north, x, y)
-			WITH pts AS (
-				SELECT id, point, px, py, floor((px + 20037508.342789244) / $1::float8)::int AS cx,
-					floor((py + 20037508.342789244) / $1::float8)::int AS cy, org, constituency
-				FROM agg_pts
-			), `+clusterCellsSQL+`
-			SELECT 'public', $2, cx, cy, n, activities, organisations, top_themes, top_constituencies,
-				west, south, east, north, x, y FROM cellrows`, cellSize(z), z)
-			if err != nil {
-				return fmt.Errorf("zoom %d: %w", z, err)
-			}
-			r.Cells += int(tag.RowsAffected())
-		}
-		var m query
-		mSQL, err := m.matching(geo.Viewer{Kind: geo.Anonymous}, geo.ActivityFilter{})
-		if err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `DELETE FROM tile_country_counts WHERE audience = 'public'`); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO tile_country_counts (audience, country_code, activities, members)
-			WITH m AS (`+mSQL+`) SELECT 'public', country_code, activities, members FROM (`+
-			fmt.Sprintf(countryCountsSQL, "l.country_code IS NOT NULL")+`) n`, m.args...); err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx, `UPDATE tile_aggregates_state SET version = $1, built = now(), duration = $2`,
-			r.Version, time.Since(start))
-		return err
+		return rebuildTileAggregates(ctx, tx, start, &r)
 	})
 	r.Duration = time.Since(start)
 	if err != nil {
 		return AggregatesRefresh{}, fmt.Errorf("postgis: tile aggregates: %w", translate(err))
 	}
 	return r, nil
+}
+
+// rebuildTileAggregates rebuilds the aggregates in tx unless they are of
+// its snapshot's data version, and records the version and the time since
+// start; r says what it did.
+func rebuildTileAggregates(ctx context.Context, tx pgx.Tx, start time.Time, r *AggregatesRefresh) error {
+	var built int64
+	if err := tx.QueryRow(ctx, `SELECT d.version, s.version FROM data_version d, tile_aggregates_state s`).Scan(&r.Version, &built); err != nil {
+		return err
+	}
+	if built == r.Version {
+		return nil
+	}
+	r.Built = true
+	// Statement timeouts are for requests; this runs in the background.
+	if _, err := tx.Exec(ctx, `SET LOCAL statement_timeout = 0`); err != nil {
+		return err
+	}
+	cells, err := buildTileCells(ctx, tx)
+	if err != nil {
+		return err
+	}
+	r.Cells = cells
+	if err := buildCountryCounts(ctx, tx); err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `UPDATE tile_aggregates_state SET version = $1, built = now(), duration = $2`,
+		r.Version, time.Since(start))
+	return err
+}
+
+// tileCellsSQL inserts the cells of zoom $2, $1 metres a side, of the
+// public's located points agg_pts.
+const tileCellsSQL = `INSERT INTO tile_cells (audience, z, cx, cy, n, activities, organisations,
+		top_themes, top_constituencies, west, south, east, north, x, y)
+	WITH pts AS (
+		SELECT id, point, px, py, floor((px + 20037508.342789244) / $1::float8)::int AS cx,
+			floor((py + 20037508.342789244) / $1::float8)::int AS cy, org, constituency
+		FROM agg_pts
+	), ` + clusterCellsSQL + `
+	SELECT 'public', $2, cx, cy, n, activities, organisations, top_themes, top_constituencies,
+		west, south, east, north, x, y FROM cellrows`
+
+// buildTileCells replaces the public's tile_cells, every zoom up to
+// geo.ClusterMaxZoom, and returns how many rows it wrote.
+func buildTileCells(ctx context.Context, tx pgx.Tx) (int, error) {
+	var q query
+	if err := q.activities(geo.Viewer{Kind: geo.Anonymous}, geo.ActivityFilter{}); err != nil {
+		return 0, err
+	}
+	// The public's located points, once, in EPSG:3857.
+	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE agg_pts ON COMMIT DROP AS `+clusterPointsSQL+
+		`l.point && ST_MakeEnvelope(-180, -90, 180, 90, 4326) AND `+q.sql(), q.args...); err != nil {
+		return 0, err
+	}
+	if _, err := tx.Exec(ctx, `ANALYZE agg_pts`); err != nil {
+		return 0, err
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM tile_cells WHERE audience = 'public'`); err != nil {
+		return 0, err
+	}
+	n := 0
+	for z := 0; z <= geo.ClusterMaxZoom; z++ {
+		tag, err := tx.Exec(ctx, tileCellsSQL, geo.ClusterCellSize(z), z)
+		if err != nil {
+			return 0, fmt.Errorf("zoom %d: %w", z, err)
+		}
+		n += int(tag.RowsAffected())
+	}
+	return n, nil
+}
+
+// buildCountryCounts replaces the public's tile_country_counts.
+func buildCountryCounts(ctx context.Context, tx pgx.Tx) error {
+	var m query
+	mSQL, err := m.matching(geo.Viewer{Kind: geo.Anonymous}, geo.ActivityFilter{})
+	if err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM tile_country_counts WHERE audience = 'public'`); err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO tile_country_counts (audience, country_code, activities, members)
+		WITH m AS (`+mSQL+`) SELECT 'public', country_code, activities, members FROM (`+
+		countryCountsSQL+`l.country_code IS NOT NULL`+countryCountsEnd+`) n`, m.args...)
+	return err
 }

@@ -1,29 +1,51 @@
 package postgis
 
 import (
-	"math"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/commonground/commonground/geo"
 )
 
-func TestTileLonLat(t *testing.T) {
-	tests := []struct {
-		tile       geo.Tile
-		w, s, e, n float64
-	}{
-		{geo.Tile{Z: 0}, -180, -85.0511, 180, 85.0511},
-		{geo.Tile{Z: 2, X: 3, Y: 1}, 88.59375, -1.4061, 180, 67.0674},
-		{geo.Tile{Z: 2, X: 0, Y: 1}, -180, -1.4061, -88.59375, 67.0674},
-		{geo.Tile{Z: 1, X: 1, Y: 0}, -2.8125, -2.8114, 180, 85.0511},
+// The tile statements write the MVT encoding and the feature cap out as
+// numbers: they must be the constants' (tiles.go).
+func TestTileSQLConstants(t *testing.T) {
+	extent := strconv.Itoa(geo.TileExtent)
+	envelope := "ST_TileEnvelope($1, $2, $3), " + extent + ", " + strconv.Itoa(geo.TileBuffer) + ", true"
+	margin := "margin => " + strconv.FormatFloat(float64(geo.TileBuffer)/geo.TileExtent, 'g', -1, 64)
+	statements := map[string]string{
+		"activities":       activitiesLayerSQL + activitiesLayerEnd,
+		"clusters":         clustersLayerSQL + clustersLayerEnd,
+		"clusters fresh":   clustersFreshSQL,
+		"countries tiles":  countriesTiles.fresh,
+		"countries shapes": countriesShapes.fresh,
+		"countries full":   countriesFull.fresh,
+		"basemap":          basemapSQL,
 	}
-	for _, tt := range tests {
-		w, s, e, n := tileLonLat(tt.tile, float64(tileBuffer)/tileExtent)
-		for _, c := range [][2]float64{{w, tt.w}, {s, tt.s}, {e, tt.e}, {n, tt.n}} {
-			if math.Abs(c[0]-c[1]) > 1e-3 {
-				t.Errorf("%+v: bounds %v %v %v %v, want %v %v %v %v", tt.tile, w, s, e, n, tt.w, tt.s, tt.e, tt.n)
-				break
-			}
+	for name, sql := range statements {
+		if strings.Contains(sql, "%") {
+			t.Errorf("%s: a template verb in the statement", name)
+		}
+		if n := strings.Count(sql, "ST_AsMVT(t, "); n == 0 || n != strings.Count(sql, "', "+extent+", 'geom'") {
+			t.Errorf("%s: every ST_AsMVT must have extent %s", name, extent)
+		}
+		if name != "countries tiles" && !strings.Contains(sql, envelope) {
+			t.Errorf("%s: want the tile geometry as %q", name, envelope)
+		}
+		if strings.Contains(sql, "margin => ") && strings.Count(sql, "margin => ") != strings.Count(sql, margin) {
+			t.Errorf("%s: want the buffered envelope as %q", name, margin)
+		}
+	}
+	if !strings.Contains(activitiesLayerEnd, "LIMIT "+strconv.Itoa(maxTileFeatures+1)) {
+		t.Errorf("the activities layer must read maxTileFeatures+1 locations")
+	}
+	for _, c := range []struct{ sql, layer string }{
+		{activitiesLayerSQL, geo.LayerActivities}, {clustersMVTSQL, geo.LayerClusters}, {countriesDrawSQL, geo.LayerCountries},
+		{basemapSQL, geo.LayerLand}, {basemapSQL, geo.LayerBoundaries}, {basemapSQL, geo.LayerCountryLabels}, {basemapSQL, geo.LayerPlaces},
+	} {
+		if !strings.Contains(c.sql, "ST_AsMVT(t, '"+c.layer+"', ") {
+			t.Errorf("no MVT layer %q", c.layer)
 		}
 	}
 }
