@@ -19,6 +19,7 @@ const (
 	mediaProblem = "application/problem+json"
 	// mediaProtobuf is the type of glyph ranges.
 	mediaProtobuf = "application/x-protobuf"
+	mediaMVT      = "application/vnd.mapbox-vector-tile"
 )
 
 // writeJSON writes v as JSON with the given media type.
