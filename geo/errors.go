@@ -11,10 +11,15 @@ type Code string
 
 // Error codes.
 const (
-	ENotFound    Code = "not_found"
-	EInvalid     Code = "invalid"
-	EConflict    Code = "conflict"
-	EForbidden   Code = "forbidden"
+	ENotFound  Code = "not_found"
+	EInvalid   Code = "invalid"
+	EConflict  Code = "conflict"
+	EForbidden Code = "forbidden"
+	// EUnauthorized: the request needs a signed-in user (no or bad
+	// credentials); sign in and try again.
+	EUnauthorized Code = "unauthorized"
+	// ETooMany: too many attempts (sign-in throttling); try again later.
+	ETooMany     Code = "too_many_requests"
 	EUnavailable Code = "unavailable" // try again later (database down, timeout)
 	EInternal    Code = "internal"
 )
