@@ -15,15 +15,15 @@ import (
 
 // createAdminCmd runs the built binary's create-admin with stdin and
 // returns its exit error, standard output and standard error.
-func createAdminCmd(t *testing.T, dbURL, stdin string, args ...string) (error, string, string) {
+func createAdminCmd(t *testing.T, dbURL, stdin string, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
 	cmd := exec.Command(binPath, append([]string{"create-admin"}, args...)...)
 	cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL)
 	cmd.Stdin = strings.NewReader(stdin)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	return err, out.String(), errb.String()
+	err = cmd.Run()
+	return out.String(), errb.String(), err
 }
 
 func exitCode(err error) int {
@@ -48,7 +48,7 @@ func TestCreateAdmin(t *testing.T) {
 	}
 	defer s.Close()
 
-	err, out, stderr := createAdminCmd(t, dbURL, "a stdin password here\n", "--email", "root@example.org", "--name", "Root")
+	out, stderr, err := createAdminCmd(t, dbURL, "a stdin password here\n", "--email", "root@example.org", "--name", "Root")
 	if err != nil || out != "" {
 		t.Fatalf("create-admin = %v, stdout %q\n%s", err, out, stderr)
 	}
@@ -56,7 +56,7 @@ func TestCreateAdmin(t *testing.T) {
 		t.Fatalf("SignIn with the stdin password = %+v, %v", u, err)
 	}
 
-	err, out, stderr = createAdminCmd(t, dbURL, "", "--email", "gen@example.org", "--generate")
+	out, stderr, err = createAdminCmd(t, dbURL, "", "--email", "gen@example.org", "--generate")
 	pw := strings.TrimSpace(out)
 	if err != nil || len(pw) < 20 || strings.Count(out, "\n") != 1 {
 		t.Fatalf("create-admin --generate = %v, stdout %q\n%s", err, out, stderr)
@@ -68,14 +68,14 @@ func TestCreateAdmin(t *testing.T) {
 		t.Fatalf("SignIn with the generated password: %v", err)
 	}
 
-	err, _, stderr = createAdminCmd(t, dbURL, "another password here\n", "--email", "ROOT@example.org")
+	_, stderr, err = createAdminCmd(t, dbURL, "another password here\n", "--email", "ROOT@example.org")
 	if exitCode(err) != 1 || strings.Count(strings.TrimSpace(stderr), "\n") != 0 || !strings.Contains(stderr, "already in use") {
 		t.Fatalf("duplicate create-admin = %v, stderr %q", err, stderr)
 	}
-	if err, _, _ := createAdminCmd(t, dbURL, "short\n", "--email", "short@example.org"); exitCode(err) != 1 {
+	if _, _, err := createAdminCmd(t, dbURL, "short\n", "--email", "short@example.org"); exitCode(err) != 1 {
 		t.Errorf("short password = %v, want exit 1", err)
 	}
-	if err, _, _ := createAdminCmd(t, dbURL, "", "--name", "X"); exitCode(err) != 2 {
+	if _, _, err := createAdminCmd(t, dbURL, "", "--name", "X"); exitCode(err) != 2 {
 		t.Errorf("no --email = %v, want exit 2", err)
 	}
 }
