@@ -31,6 +31,7 @@ type accountEnv struct {
 	accounts *accountStore
 	viewers  []viewerCase
 	publicID int64 // a public activity
+	dbURL    string
 }
 
 type viewerCase struct {
@@ -52,7 +53,7 @@ func newAccountEnv(t *testing.T) *accountEnv {
 	reg := prometheus.NewRegistry()
 	srv := api.New(acc, slog.New(slog.NewTextHandler(io.Discard, nil)),
 		api.Config{HandlerTimeout: time.Minute, MaxBodyBytes: 1 << 20}, nil, reg, reg)
-	e := &accountEnv{srv: srv, accounts: acc}
+	e := &accountEnv{srv: srv, accounts: acc, dbURL: dbURL}
 	ctx := context.Background()
 	page, err := s.ActivityPage(ctx, geo.Viewer{}, geo.ActivityFilter{}, geo.Page{Limit: 1})
 	if err != nil || len(page.Activities) == 0 {
