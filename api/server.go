@@ -43,6 +43,8 @@ type Store interface {
 	Overlaps(ctx context.Context, v geo.Viewer, q geo.OverlapQuery) (geo.OverlapPage, error)
 	OverlapMatrix(ctx context.Context, v geo.Viewer, q geo.OverlapQuery) (geo.OverlapMatrix, error)
 	Hotspots(ctx context.Context, v geo.Viewer, q geo.HotspotQuery) (geo.HotspotPage, error)
+	// Accounts: sign-in, sessions, tokens, users and the audit log.
+	Accounts
 }
 
 // Config holds the HTTP layer's limits.
@@ -86,7 +88,7 @@ func (s *Server) Drain() { s.draining.Store(true) }
 
 type server struct {
 	store      Store
-	accounts   Accounts // nil when the store keeps no accounts
+	accounts   Accounts // the store's account half
 	log        *slog.Logger
 	cfg        Config
 	draining   *atomic.Bool
@@ -97,9 +99,7 @@ type server struct {
 	glyphs     *glyphs.Set
 }
 
-// New builds the router. When store also implements Accounts, people sign
-// in; otherwise every request is anonymous, the account routes answer 503
-// and a bearer token is refused. assets is the built web app (nil when it has not
+// New builds the router. assets is the built web app (nil when it has not
 // been built, in which case / says how to build it). reg receives the HTTP
 // metrics; /metrics serves gatherer.
 func New(store Store, log *slog.Logger, cfg Config, assets fs.FS, reg prometheus.Registerer, gatherer prometheus.Gatherer) *Server {
@@ -114,8 +114,7 @@ func New(store Store, log *slog.Logger, cfg Config, assets fs.FS, reg prometheus
 	if err != nil {
 		panic(err) // the fonts are compiled in: a build defect every test would catch
 	}
-	accounts, _ := store.(Accounts)
-	s := &server{store: store, accounts: accounts, log: log, cfg: cfg, draining: new(atomic.Bool), metrics: newMetrics(reg), assets: assets,
+	s := &server{store: store, accounts: store, log: log, cfg: cfg, draining: new(atomic.Bool), metrics: newMetrics(reg), assets: assets,
 		tiles: newByteCache(cfg.TileCacheBytes, cfg.NoTileCache), statsCache: newByteCache(statsCacheBytes, false), glyphs: fonts}
 
 	r := gin.New()

@@ -32,6 +32,8 @@ type config struct {
 	TileCacheMB       int64
 	DBJIT             string
 	CookieSecure      string
+	SessionIdle       time.Duration
+	SessionMax        time.Duration
 }
 
 // setting is one environment variable: its name, default and parser.
@@ -65,6 +67,8 @@ func (c *config) settings() []setting {
 		{"COMMONGROUND_TILE_CACHE_MB", "256", "in-process tile cache budget in MB; 0 turns the cache off", int64Range(&c.TileCacheMB, 0, 1<<16)},
 		{"COMMONGROUND_DB_JIT", "on", "PostgreSQL JIT for the server's queries: on, off, or server (leave the server's setting)", oneOf(&c.DBJIT, "on", "off", "server")},
 		{"COMMONGROUND_COOKIE_SECURE", "auto", "when the session cookie is Secure: auto (unless plain HTTP to localhost), always or never", oneOf(&c.CookieSecure, "auto", "always", "never")},
+		{"COMMONGROUND_SESSION_IDLE", "12h", "a sign-in session ends after this long unused", duration(&c.SessionIdle)},
+		{"COMMONGROUND_SESSION_MAX", "168h", "a sign-in session ends this long after sign-in, used or not", duration(&c.SessionMax)},
 	}
 }
 
@@ -93,6 +97,9 @@ func (c config) check() error {
 	if c.HandlerTimeout >= c.WriteTimeout {
 		return fmt.Errorf("config: COMMONGROUND_HANDLER_TIMEOUT (%s) must be shorter than COMMONGROUND_WRITE_TIMEOUT (%s)", c.HandlerTimeout, c.WriteTimeout)
 	}
+	if c.SessionIdle > c.SessionMax {
+		return fmt.Errorf("config: COMMONGROUND_SESSION_IDLE (%s) must not be longer than COMMONGROUND_SESSION_MAX (%s)", c.SessionIdle, c.SessionMax)
+	}
 	if _, err := postgis.ParseConfig(c.store()); err != nil {
 		return fmt.Errorf("config: DATABASE_URL: %s", firstLine(err.Error()))
 	}
@@ -101,7 +108,7 @@ func (c config) check() error {
 
 func (c config) store() postgis.Config {
 	return postgis.Config{URL: c.DatabaseURL, MaxConns: c.DBMaxConns, StatementTimeout: c.StatementTimeout,
-		QueryVersion: c.QueryVersion, JIT: c.DBJIT}
+		QueryVersion: c.QueryVersion, JIT: c.DBJIT, SessionIdle: c.SessionIdle, SessionMax: c.SessionMax}
 }
 
 func firstLine(s string) string {

@@ -4,6 +4,8 @@
 //	commonground migrate          apply pending database migrations
 //	commonground load-reference   load countries, UN regions and places
 //	commonground seed-demo        load the invented demo alliance
+//	commonground create-admin --email ADDRESS [--name NAME] [--generate]
+//	                              create a secretariat user
 //
 // Configuration comes from environment variables (see the README).
 package main
@@ -12,7 +14,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -30,6 +31,8 @@ commands:
   migrate          apply pending database migrations
   load-reference   load countries, UN regions and GeoNames places (idempotent)
   seed-demo        load the invented demo alliance (idempotent; needs load-reference)
+  create-admin     create a secretariat user: --email ADDRESS [--name NAME]; the password is
+                   read from standard input (one line), or --generate prints a random one
 `
 
 // errUsage marks a command-line mistake: exit status 2.
@@ -37,7 +40,7 @@ var errUsage = errors.New("usage")
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	err := run(ctx, stop, os.Args[1:], os.Getenv, os.Stderr)
+	err := run(ctx, stop, os.Args[1:], os.Getenv, stdio{in: os.Stdin, out: os.Stdout, err: os.Stderr})
 	stop()
 	switch {
 	case errors.Is(err, errUsage):
@@ -52,8 +55,8 @@ func main() {
 // run executes one command. ctx ends on the first SIGINT/SIGTERM; stopSignals
 // restores the default signal handling so a second signal ends the process
 // at once during a drain.
-func run(ctx context.Context, stopSignals func(), args []string, getenv func(string) string, stderr io.Writer) error {
-	if len(args) != 1 {
+func run(ctx context.Context, stopSignals func(), args []string, getenv func(string) string, std stdio) error {
+	if len(args) == 0 || len(args) > 1 && args[0] != "create-admin" {
 		return errUsage
 	}
 	cmd := args[0]
@@ -64,7 +67,7 @@ func run(ctx context.Context, stopSignals func(), args []string, getenv func(str
 	if err != nil {
 		return err
 	}
-	lw := newLogWriter(stderr)
+	lw := newLogWriter(std.err)
 	defer lw.Close()
 	log := slog.New(flushHandler{slog.NewJSONHandler(lw, &slog.HandlerOptions{Level: cfg.LogLevel}), lw})
 	switch cmd {
@@ -74,6 +77,8 @@ func run(ctx context.Context, stopSignals func(), args []string, getenv func(str
 		// Batch work: the per-request statement timeout does not apply.
 		cfg.StatementTimeout = 0
 		return withStore(ctx, cfg, func(s *postgis.Store) error { return operate(ctx, cmd, s, log) })
+	case "create-admin":
+		return createAdmin(ctx, cfg, args[1:], std)
 	}
 	return fmt.Errorf("unknown command %q: %w", cmd, errUsage)
 }
