@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http/httptest"
 	"os"
+	"strconv"
 	"testing"
 	"time"
 
@@ -99,7 +100,14 @@ func (e env) watch(t testing.TB) {
 
 func (e env) do(t *testing.T, method, target string, hdr ...string) *httptest.ResponseRecorder {
 	t.Helper()
-	req := httptest.NewRequest(method, target, nil)
+	return e.doBody(t, method, target, nil, hdr...)
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func (e env) doBody(t *testing.T, method, target string, body io.Reader, hdr ...string) *httptest.ResponseRecorder {
+	t.Helper()
+	req := httptest.NewRequest(method, target, body)
 	for i := 0; i+1 < len(hdr); i += 2 {
 		req.Header.Set(hdr[i], hdr[i+1])
 	}

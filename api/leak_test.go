@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"strings"
@@ -246,4 +247,118 @@ func TestNothingLeaksToAnonymousViewers(t *testing.T) {
 			t.Errorf("%d public activities at places of hidden ones, with %d overlaps: nothing tested", len(neighbours), found)
 		}
 	})
+}
+
+// With a member of organisation A signed in, no other organisation's draft
+// appears in any output, cold and warm tile cache, while A's own drafts do;
+// and the anonymous answers are the same bytes before and after.
+func TestNothingLeaksToMembers(t *testing.T) {
+	ctx := context.Background()
+	e := newAccountEnv(t)
+	conn, err := pgx.Connect(ctx, e.dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	var orgA int64
+	if err := conn.QueryRow(ctx, `SELECT ao.organisation_id FROM activity_organisations ao JOIN activities a ON a.id = ao.activity_id
+		WHERE a.visibility = 'draft' GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1`).Scan(&orgA); err != nil {
+		t.Fatal(err)
+	}
+	type draft struct {
+		id       int64
+		title    string
+		lon, lat float64
+	}
+	drafts := func(own bool) []draft {
+		rows, err := conn.Query(ctx, `SELECT DISTINCT ON (a.id) a.id, a.title, ST_X(ST_PointOnSurface(l.geom)), ST_Y(ST_PointOnSurface(l.geom))
+			FROM activities a JOIN activity_locations l ON l.activity_id = a.id AND l.geom IS NOT NULL
+			WHERE a.visibility = 'draft' AND EXISTS (SELECT FROM activity_organisations o WHERE o.activity_id = a.id AND o.organisation_id = $1) = $2
+			ORDER BY a.id LIMIT 8`, orgA, own)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []draft
+		for rows.Next() {
+			var d draft
+			if err := rows.Scan(&d.id, &d.title, &d.lon, &d.lat); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, d)
+		}
+		return out
+	}
+	others, own := drafts(false), drafts(true)
+	if len(others) < 3 || len(own) < 1 {
+		t.Fatalf("demo data: %d other drafts, %d own drafts of organisation %d", len(others), len(own), orgA)
+	}
+	e.accounts.addUser("leak@example.org", orgA, geo.UserViewer, "a long enough password")
+	rec := e.do(t, http.MethodPost, "/auth/login", `{"email":"leak@example.org","password":"a long enough password"}`)
+	member := []string{"Cookie", strings.SplitN(rec.Header().Get("Set-Cookie"), ";", 2)[0]}
+	get := func(path string, hdr ...string) string {
+		t.Helper()
+		rec := e.do(t, http.MethodGet, path, "", hdr...)
+		if rec.Code != http.StatusOK && rec.Code != http.StatusNoContent {
+			t.Fatalf("%s = %d %s", path, rec.Code, rec.Body)
+		}
+		body := rec.Body.String()
+		for _, d := range others {
+			if strings.Contains(body, d.title) {
+				t.Errorf("%s shows another organisation's draft %d", path, d.id)
+			}
+		}
+		return body
+	}
+	tilePaths := func(d draft) []string {
+		var out []string
+		for _, z := range []int{2, 6, 10, 14} {
+			n := math.Exp2(float64(z))
+			x := int((d.lon + 180) / 360 * n)
+			lat := d.lat * math.Pi / 180
+			y := int((1 - math.Log(math.Tan(lat)+1/math.Cos(lat))/math.Pi) / 2 * n)
+			out = append(out, fmt.Sprintf("/tiles/activities/%d/%d/%d.mvt", z, min(x, int(n)-1), min(max(y, 0), int(n)-1)))
+		}
+		return out
+	}
+	var paths []string
+	for _, d := range append(append([]draft{}, others...), own...) {
+		paths = append(paths, tilePaths(d)...)
+	}
+	paths = append(paths, "/stats", "/stats?group_by=organisation", "/collections/activities/export?f=csv", "/collections/activities/export?f=geojson",
+		"/overlaps?limit=1000&include_completed=true", "/overlaps/matrix", "/overlaps/hotspots?limit=1000&min_members=2&include_completed=true",
+		fmt.Sprintf("/organisations/%d/overlaps?limit=1000&include_completed=true", orgA), "/search?q=PUBLIC&limit=25")
+	for off := 0; off < 3000; off += 1000 {
+		paths = append(paths, fmt.Sprintf("/collections/activities/items?limit=1000&offset=%d", off))
+	}
+	anonBefore := map[string]string{}
+	for _, p := range paths {
+		anonBefore[p] = timeStamp.ReplaceAllString(get(p), "")
+	}
+	all := ""
+	for range 2 { // cold, then warm caches
+		all = ""
+		for _, p := range paths {
+			all += get(p, member...)
+		}
+	}
+	for _, d := range own {
+		if !strings.Contains(all, d.title) {
+			t.Errorf("organisation %d's own draft %d is not shown to its member", orgA, d.id)
+		}
+		if rec := e.do(t, http.MethodGet, fmt.Sprintf("/collections/activities/items/%d", d.id), "", member...); rec.Code != http.StatusOK {
+			t.Errorf("own draft %d: %d", d.id, rec.Code)
+		}
+	}
+	for _, d := range others {
+		for _, p := range []string{"/collections/activities/items/%d", "/activities/%d/overlaps"} {
+			if rec := e.do(t, http.MethodGet, fmt.Sprintf(p, d.id), "", member...); rec.Code != http.StatusNotFound {
+				t.Errorf("%s: %d, want 404", fmt.Sprintf(p, d.id), rec.Code)
+			}
+		}
+	}
+	for _, p := range paths {
+		if after := timeStamp.ReplaceAllString(get(p), ""); after != anonBefore[p] {
+			t.Errorf("%s: the anonymous answer changed after a member browsed", p)
+		}
+	}
 }

@@ -33,11 +33,13 @@ func (s *Store) Extent(ctx context.Context, v geo.Viewer, collection string) (ge
 	q.visible(v)
 	var minx, miny, maxx, maxy *float64
 	var ext geo.Extent
-	sql := tmpl
+	// Only the activities and programmes extents depend on visibility;
+	// the others take no arguments.
+	sql, args := tmpl, []any(nil)
 	if collection == "activities" || collection == "programmes" {
-		sql = fmt.Sprintf(tmpl, q.sql())
+		sql, args = fmt.Sprintf(tmpl, q.sql()), q.args
 	}
-	if err := s.pool.QueryRow(ctx, sql, q.args...).Scan(&minx, &miny, &maxx, &maxy, &ext.Start, &ext.End); err != nil {
+	if err := s.pool.QueryRow(ctx, sql, args...).Scan(&minx, &miny, &maxx, &maxy, &ext.Start, &ext.End); err != nil {
 		return geo.Extent{}, fmt.Errorf("postgis: extent of %s: %w", collection, translate(err))
 	}
 	if minx != nil {
