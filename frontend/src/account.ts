@@ -34,7 +34,7 @@ export function formatExpiry(expiresAt: string | null | undefined, now = Date.no
   const at = Date.parse(expiresAt);
   if (Number.isNaN(at)) return expiresAt;
   if (at <= now) return `expired ${formatDate(expiresAt)}`;
-  const days = Math.floor((at - now) / DAY);
+  const days = Math.round((at - now) / DAY);
   if (days === 0) return 'today';
   if (days === 1) return 'tomorrow';
   return `in ${days} days (${formatDate(expiresAt)})`;
