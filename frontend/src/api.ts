@@ -505,6 +505,15 @@ export interface UserPatch {
   organisation_id?: number;
 }
 
+/** Paths whose 401 means bad credentials, not a lost session. */
+const CREDENTIAL_PATHS = ['/auth/login', '/auth/accept', '/auth/password'];
+let sessionLost: () => void = () => undefined;
+
+/** Calls `f` when an account request answers 401 (the session expired or was revoked elsewhere). */
+export function onSessionLost(f: () => void): void {
+  sessionLost = f;
+}
+
 /**
  * Sends a request with a JSON body (when given) on the same origin, with the
  * session cookie; answers the JSON (undefined for 204). Throws ApiError as
@@ -524,7 +533,10 @@ export async function sendJSON<T>(method: string, url: string, body?: unknown, h
   } catch {
     throw new ApiError(0, 'The server could not be reached', 'Check your connection and try again.');
   }
-  if (!res.ok) throw await errorFrom(res);
+  if (!res.ok) {
+    if (res.status === 401 && !CREDENTIAL_PATHS.includes(url)) sessionLost();
+    throw await errorFrom(res);
+  }
   if (res.status === 204 || res.headers.get('content-length') === '0') return undefined as T;
   return (await res.json()) as T;
 }

@@ -6,7 +6,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 
-import { me, type Me, type User } from './api.ts';
+import { me, onSessionLost, type Me, type User } from './api.ts';
 
 export interface Session {
   /** null until /auth/me has answered */
@@ -48,6 +48,11 @@ export function signedIn(user: User): void {
 export function signedOut(): void {
   set({ me: { signed_in: false }, generation: session.generation + 1 });
 }
+
+// A session that ended elsewhere (expired, revoked, password changed on another device): signed out here too.
+onSessionLost(() => {
+  if (session.me?.signed_in) signedOut();
+});
 
 /** The signed-in user, or null. */
 export function currentUser(s: Session = session): User | null {
