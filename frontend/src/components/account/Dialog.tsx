@@ -20,7 +20,9 @@ export function Dialog(props: { title: string; onClose(): void; children: Compon
     if (d && !d.open) d.showModal();
     return () => {
       if (d?.open) d.close();
-      before?.focus?.();
+      // Back where it was; opened from the account menu (gone by now), back to the account button.
+      const back = before?.isConnected && before !== document.body ? before : document.querySelector<HTMLElement>('.account button');
+      back?.focus?.();
     };
   }, []);
   return (

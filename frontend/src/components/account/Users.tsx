@@ -38,9 +38,29 @@ export function UsersDialog({ onClose }: { onClose(): void }) {
   );
   return (
     <Dialog title="Users" onClose={onClose} wide testid="users">
-      <div class="tabs small" role="tablist" aria-label="Users">
+      <div
+        class="tabs small"
+        role="tablist"
+        aria-label="Users"
+        onKeyDown={(e) => {
+          if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
+          e.preventDefault();
+          const next: Tab = tab === 'people' ? 'audit' : 'people';
+          setTab(next);
+          document.getElementById(`users-tab-${next}`)?.focus();
+        }}
+      >
         {(['people', 'audit'] as const).map((t) => (
-          <button type="button" role="tab" id={`users-tab-${t}`} aria-selected={tab === t} aria-controls="users-panel" class={tab === t ? 'tab active' : 'tab'} onClick={() => setTab(t)}>
+          <button
+            type="button"
+            role="tab"
+            id={`users-tab-${t}`}
+            aria-selected={tab === t}
+            tabIndex={tab === t ? 0 : -1}
+            aria-controls="users-panel"
+            class={tab === t ? 'tab active' : 'tab'}
+            onClick={() => setTab(t)}
+          >
             {t === 'people' ? 'People' : 'Audit log'}
           </button>
         ))}
