@@ -31,8 +31,8 @@ func (s *server) conditional(c *gin.Context) {
 	h := sha256.Sum256([]byte(c.Request.URL.RequestURI() + "\n" + c.GetHeader("Accept") + "\n" + v.Class()))
 	etag := `W/"` + strconv.FormatInt(version, 10) + "-" + hex.EncodeToString(h[:8]) + `"`
 	c.Header("ETag", etag)
-	c.Header("Vary", "Accept, Accept-Encoding")
-	if v.Class() == "anonymous" {
+	c.Header("Vary", "Accept, Accept-Encoding, Cookie, Authorization")
+	if v.Public() {
 		c.Header("Cache-Control", "public, max-age=0, must-revalidate")
 	} else {
 		c.Header("Cache-Control", "private, max-age=0, must-revalidate")

@@ -24,13 +24,17 @@ var validRequestID = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
 func withRequestID(c *gin.Context) {
 	id := c.GetHeader("X-Request-Id")
 	if !validRequestID.MatchString(id) {
-		b := make([]byte, 8)
-		_, _ = rand.Read(b)
-		id = hex.EncodeToString(b)
+		id = newRequestID()
 	}
 	c.Set(requestIDKey, id)
 	c.Header("X-Request-Id", id)
 	c.Next()
+}
+
+func newRequestID() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
 }
 
 func requestID(c *gin.Context) string { return c.GetString(requestIDKey) }

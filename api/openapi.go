@@ -74,6 +74,10 @@ type operation struct {
 	params        []string
 	pathParams    []string
 	media         string
+	method        string         // "" for get
+	body          map[string]any // JSON request body schema, if any
+	status        string         // success status, "" for 200
+	ok            map[string]any // JSON schema of the success answer, if known
 }
 
 func (s *server) operations() []operation {
@@ -102,7 +106,7 @@ func (s *server) operations() []operation {
 			operation{path: base + "/items/{id}", summary: col.Title + ": one feature", params: []string{"f", "properties"}, pathParams: []string{"id"}, media: mediaGeoJSON},
 		)
 	}
-	return append(ops,
+	return append(append(ops,
 		operation{path: exportRoute, summary: "Every filtered activity, streamed, as GeoJSON or CSV (a download)", params: append(append([]string{}, filterParams...), "f", "properties", "sortby"), media: mediaGeoJSON},
 		operation{path: "/stats", summary: "Activity count, distinct organisations and budget totals per currency of the filtered activities, grouped", params: append(append([]string{}, filterParams...), "group_by", "f"), media: mediaJSON},
 		operation{path: "/overlaps", summary: "Collaboration overlaps: pairs of activities of different members in the same place, on a shared theme, at the same time, best first, with score and reasons (JSON, or f=geojson: a feature per overlap); both activities must match the filter", params: append(append([]string{}, filterParams...), overlapParams...), media: mediaJSON},
@@ -118,7 +122,7 @@ func (s *server) operations() []operation {
 		operation{path: "/livez", summary: "The process is up", media: mediaJSON},
 		operation{path: "/readyz", summary: "Ready for traffic: database reachable, schema current, not draining", media: mediaJSON},
 		operation{path: "/metrics", summary: "Prometheus metrics", media: "text/plain"},
-	)
+	), accountOperations()...)
 }
 
 // openapiDoc builds the OpenAPI 3.0 document from the operations table, so
@@ -142,17 +146,42 @@ func (s *server) openapiDoc(base string) map[string]any {
 			}
 			params = append(params, p)
 		}
-		responses := map[string]any{
-			"200": map[string]any{"description": "OK", "content": map[string]any{op.media: map[string]any{"schema": map[string]any{}}}},
-			"400": ref("Problem"), "404": ref("Problem"), "503": ref("Problem"), "500": ref("Problem"),
+		method, status, schema := op.method, op.status, op.ok
+		if method == "" {
+			method = "get"
+		}
+		if status == "" {
+			status = "200"
+		}
+		if schema == nil {
+			schema = map[string]any{}
+		}
+		ok := map[string]any{"description": http.StatusText(atoi(status))}
+		if status != "204" {
+			ok["content"] = map[string]any{op.media: map[string]any{"schema": schema}}
+		}
+		responses := map[string]any{status: ok,
+			"400": ref("Problem"), "404": ref("Problem"), "503": ref("Problem"), "500": ref("Problem")}
+		if op.method != "" || strings.HasPrefix(op.path, "/auth") || strings.HasPrefix(op.path, "/users") || op.path == "/audit" {
+			responses["401"], responses["403"], responses["429"] = ref("Problem"), ref("Problem"), ref("Problem")
 		}
 		id := strings.NewReplacer("/", "_", "{", "", "}", "", ".", "_").Replace(strings.Trim(op.path, "/"))
 		if id == "" {
 			id = "landing"
 		}
-		paths[op.path] = map[string]any{"get": map[string]any{
-			"operationId": id, "summary": op.summary, "parameters": params, "responses": responses,
-		}}
+		if op.method != "" {
+			id = op.method + "_" + id
+		}
+		o := map[string]any{"operationId": id, "summary": op.summary, "parameters": params, "responses": responses}
+		if op.body != nil {
+			o["requestBody"] = map[string]any{"required": true, "content": map[string]any{mediaJSON: map[string]any{"schema": op.body}}}
+		}
+		methods, _ := paths[op.path].(map[string]any)
+		if methods == nil {
+			methods = map[string]any{}
+			paths[op.path] = methods
+		}
+		methods[method] = o
 	}
 	return map[string]any{
 		"openapi": "3.0.3",

@@ -169,9 +169,13 @@ func (p *params) boolean(name string) bool {
 
 var propertyName = regexp.MustCompile(`^[a-z_]{1,40}$`)
 
-// viewerOf is who the request is for. Until accounts exist every request is
-// anonymous: it sees public activities only.
-func viewerOf(*gin.Context) geo.Viewer { return geo.Viewer{Kind: geo.Anonymous} }
+// viewerOf is who the request is for, as authenticate decided it
+// (anonymous when it did not run).
+func viewerOf(c *gin.Context) geo.Viewer {
+	v, _ := c.Get(viewerKey)
+	viewer, _ := v.(geo.Viewer)
+	return viewer
+}
 
 // format is the representation a request asks for: f wins over Accept.
 func format(c *gin.Context, p *params, allowed ...string) string {

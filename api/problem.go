@@ -22,6 +22,8 @@ type Problem struct {
 	Code      geo.Code         `json:"code"`
 	RequestID string           `json:"request_id,omitempty"`
 	Errors    []geo.FieldError `json:"errors,omitempty"`
+	// CurrentVersion is the resource's version when If-Match was stale.
+	CurrentVersion *int `json:"current_version,omitempty"`
 }
 
 // statusOf maps each error code to its HTTP status: the one table.
@@ -96,6 +98,9 @@ func (s *server) problem(c *gin.Context, err error) {
 func writeProblem(c *gin.Context, p Problem) {
 	if p.Status == http.StatusServiceUnavailable {
 		c.Header("Retry-After", strconv.Itoa(retryAfterSeconds))
+	}
+	if p.Status == http.StatusTooManyRequests {
+		c.Header("Retry-After", strconv.Itoa(throttleRetrySeconds))
 	}
 	c.Header("Cache-Control", "no-store")
 	c.Writer.Header().Del("ETag")

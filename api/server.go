@@ -53,6 +53,9 @@ type Config struct {
 	ExportTimeout  time.Duration // deadline of an export, query and write
 	TileCacheBytes int64         // tile cache budget; 0: 256 MB
 	NoTileCache    bool          // render every tile (for measuring)
+	// CookieSecure is when the session cookie is Secure: CookieSecureAuto
+	// (the default, ""), CookieSecureAlways or CookieSecureNever.
+	CookieSecure string
 }
 
 // exportRoute streams whole filtered sets and has its own deadline.
@@ -83,6 +86,7 @@ func (s *Server) Drain() { s.draining.Store(true) }
 
 type server struct {
 	store      Store
+	accounts   Accounts // nil when the store keeps no accounts
 	log        *slog.Logger
 	cfg        Config
 	draining   *atomic.Bool
@@ -93,7 +97,9 @@ type server struct {
 	glyphs     *glyphs.Set
 }
 
-// New builds the router. assets is the built web app (nil when it has not
+// New builds the router. When store also implements Accounts, people sign
+// in; otherwise every request is anonymous, the account routes answer 503
+// and a bearer token is refused. assets is the built web app (nil when it has not
 // been built, in which case / says how to build it). reg receives the HTTP
 // metrics; /metrics serves gatherer.
 func New(store Store, log *slog.Logger, cfg Config, assets fs.FS, reg prometheus.Registerer, gatherer prometheus.Gatherer) *Server {
@@ -108,14 +114,15 @@ func New(store Store, log *slog.Logger, cfg Config, assets fs.FS, reg prometheus
 	if err != nil {
 		panic(err) // the fonts are compiled in: a build defect every test would catch
 	}
-	s := &server{store: store, log: log, cfg: cfg, draining: new(atomic.Bool), metrics: newMetrics(reg), assets: assets,
+	accounts, _ := store.(Accounts)
+	s := &server{store: store, accounts: accounts, log: log, cfg: cfg, draining: new(atomic.Bool), metrics: newMetrics(reg), assets: assets,
 		tiles: newByteCache(cfg.TileCacheBytes, cfg.NoTileCache), statsCache: newByteCache(statsCacheBytes, false), glyphs: fonts}
 
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
 	r.RedirectTrailingSlash = false
 	r.RedirectFixedPath = false
-	r.Use(withRequestID, s.metrics.observe, s.logRequests, s.recoverPanics, s.withDeadline, s.limitBody)
+	r.Use(withRequestID, s.metrics.observe, s.logRequests, s.recoverPanics, s.withDeadline, s.limitBody, s.authenticate)
 
 	r.GET("/livez", s.livez)
 	r.GET("/readyz", s.wrap(s.readyz))
@@ -148,8 +155,9 @@ func New(store Store, log *slog.Logger, cfg Config, assets fs.FS, reg prometheus
 	// Glyphs depend on the font and range only, not on the data.
 	r.GET(fontsRoute, s.wrap(s.fontRange))
 	r.HEAD(fontsRoute, s.wrap(s.fontRange))
+	s.accountRoutes(r)
 	r.NoRoute(s.wrap(s.staticFile))
 
 	r.NoMethod(simpleProblem(http.StatusMethodNotAllowed, geo.EInvalid, "method not allowed on this resource"))
-	return &Server{Handler: r, draining: s.draining, engine: r}
+	return &Server{Handler: crossOriginProtection(r), draining: s.draining, engine: r}
 }

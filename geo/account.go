@@ -124,3 +124,45 @@ func ValidatePassword(pointer, password string) *FieldError {
 	}
 	return nil
 }
+
+// NewUser is an invitation's input: who is invited, to which organisation,
+// with which role.
+type NewUser struct {
+	Email          string
+	DisplayName    string
+	OrganisationID int64
+	Role           UserRole
+}
+
+// Validate checks the input; its EInvalid error names the fields by JSON
+// pointer (/email, /display_name, /organisation_id, /role). The secretariat
+// has no organisation; members must have one.
+func (u NewUser) Validate() error {
+	var errs []FieldError
+	if fe := ValidateEmail("/email", NormaliseEmail(u.Email)); fe != nil {
+		errs = append(errs, *fe)
+	}
+	if n := len(strings.TrimSpace(u.DisplayName)); n == 0 || n > MaxDisplayNameLength {
+		errs = append(errs, FieldError{Pointer: "/display_name", Detail: "must be 1 to 200 bytes"})
+	}
+	switch {
+	case !u.Role.Valid():
+		errs = append(errs, FieldError{Pointer: "/role", Detail: "must be viewer, editor or secretariat"})
+	case u.Role == UserSecretariat && u.OrganisationID != 0:
+		errs = append(errs, FieldError{Pointer: "/organisation_id", Detail: "the secretariat has no organisation"})
+	case u.Role != UserSecretariat && u.OrganisationID <= 0:
+		errs = append(errs, FieldError{Pointer: "/organisation_id", Detail: "is required for a member"})
+	}
+	if len(errs) > 0 {
+		return &Error{Code: EInvalid, Message: "invalid user", Fields: errs}
+	}
+	return nil
+}
+
+// UserPatch is a change of a user: only the fields that are set change.
+type UserPatch struct {
+	DisplayName    *string
+	Role           *UserRole
+	Disabled       *bool
+	OrganisationID *int64
+}

@@ -31,6 +31,7 @@ type config struct {
 	QueryVersion      bool
 	TileCacheMB       int64
 	DBJIT             string
+	CookieSecure      string
 }
 
 // setting is one environment variable: its name, default and parser.
@@ -63,6 +64,7 @@ func (c *config) settings() []setting {
 		{"COMMONGROUND_DATA_VERSION", "notify", "notify: keep the data version from PostgreSQL notifications (a change reaches caches about 1 ms after its commit); query: read it on every request", versionMode(&c.QueryVersion)},
 		{"COMMONGROUND_TILE_CACHE_MB", "256", "in-process tile cache budget in MB; 0 turns the cache off", int64Range(&c.TileCacheMB, 0, 1<<16)},
 		{"COMMONGROUND_DB_JIT", "on", "PostgreSQL JIT for the server's queries: on, off, or server (leave the server's setting)", oneOf(&c.DBJIT, "on", "off", "server")},
+		{"COMMONGROUND_COOKIE_SECURE", "auto", "when the session cookie is Secure: auto (unless plain HTTP to localhost), always or never", oneOf(&c.CookieSecure, "auto", "always", "never")},
 	}
 }
 

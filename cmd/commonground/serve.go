@@ -41,7 +41,8 @@ func serve(ctx context.Context, stopSignals func(), cfg config, log *slog.Logger
 			assets = nil
 		}
 		h := api.New(s, log, api.Config{HandlerTimeout: cfg.HandlerTimeout, MaxBodyBytes: cfg.MaxBodyBytes,
-			ExportTimeout: cfg.ExportTimeout, TileCacheBytes: cfg.TileCacheMB << 20, NoTileCache: cfg.TileCacheMB == 0},
+			ExportTimeout: cfg.ExportTimeout, TileCacheBytes: cfg.TileCacheMB << 20, NoTileCache: cfg.TileCacheMB == 0,
+			CookieSecure: cfg.CookieSecure},
 			assets, reg, reg)
 		go s.Watch(ctx, log)
 		return listenAndDrain(ctx, stopSignals, cfg, log, h)

@@ -198,3 +198,52 @@ func TestMigrateIgnoresStatementTimeout(t *testing.T) {
 		t.Errorf("after migrating: schema %d of %d, %v", cur, want, err)
 	}
 }
+
+// The accounts migration (008) goes down and up again on a database with
+// data, and the database enforces its rules: one account per email whatever
+// its case, the secretariat without an organisation, an append-only audit
+// log.
+func TestMigrateAccountsDownUp(t *testing.T) {
+	ctx := context.Background()
+	dbURL := pgtest.New(t, pgtest.Demo)
+	s := open(t, dbURL)
+	_, want, err := s.SchemaVersion(ctx)
+	if err != nil || want < 8 {
+		t.Fatalf("SchemaVersion = %d, %v", want, err)
+	}
+	if err := s.MigrateTo(ctx, 7); err != nil {
+		t.Fatalf("MigrateTo(7): %v", err)
+	}
+	conn := connect(t, dbURL)
+	var n int
+	if err := conn.QueryRow(ctx, `SELECT count(*) FROM information_schema.tables WHERE table_name IN
+		('users', 'sessions', 'api_tokens', 'account_links', 'sign_in_attempts', 'audit_log')`).Scan(&n); err != nil || n != 0 {
+		t.Fatalf("%d account tables left after down (%v)", n, err)
+	}
+	if _, to, err := s.Migrate(ctx); err != nil || to != want {
+		t.Fatalf("Migrate after down = %d, %v", to, err)
+	}
+	if _, err := conn.Exec(ctx, `INSERT INTO users (email, display_name, role) VALUES ('a@example.org', 'A', 'secretariat')`); err != nil {
+		t.Fatal(err)
+	}
+	for name, sql := range map[string]string{
+		"email in other case":           `INSERT INTO users (email, display_name, role) VALUES ('A@Example.org', 'B', 'secretariat')`,
+		"secretariat with organisation": `INSERT INTO users (email, display_name, role, organisation_id) SELECT 'b@example.org', 'B', 'secretariat', min(id) FROM organisations`,
+		"member without organisation":   `INSERT INTO users (email, display_name, role) VALUES ('c@example.org', 'C', 'editor')`,
+		"not an email":                  `INSERT INTO users (email, display_name, role) VALUES ('no at sign', 'D', 'secretariat')`,
+		"plain password":                `INSERT INTO users (email, display_name, role, password_hash) VALUES ('e@example.org', 'E', 'secretariat', 'hunter2')`,
+		"short session hash":            `INSERT INTO sessions (id_hash, user_id, expires_at) SELECT '\x00', min(id), now() FROM users`,
+	} {
+		if _, err := conn.Exec(ctx, sql); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+	if _, err := conn.Exec(ctx, `INSERT INTO audit_log (event) VALUES ('sign_in')`); err != nil {
+		t.Fatal(err)
+	}
+	for _, sql := range []string{`UPDATE audit_log SET event = 'x'`, `DELETE FROM audit_log`, `TRUNCATE audit_log`} {
+		if _, err := conn.Exec(ctx, sql); err == nil {
+			t.Errorf("%s: the audit log changed", sql)
+		}
+	}
+}
