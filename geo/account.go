@@ -125,33 +125,32 @@ func ValidatePassword(pointer, password string) *FieldError {
 	return nil
 }
 
-// NewUser is an invitation's input: who is invited, to which organisation,
-// with which role.
+// NewUser is a user the secretariat invites.
 type NewUser struct {
-	Email          string
-	DisplayName    string
-	OrganisationID int64
-	Role           UserRole
+	Email          string   `json:"email"`
+	DisplayName    string   `json:"display_name"`
+	OrganisationID int64    `json:"organisation_id,omitempty"` // 0 for the secretariat
+	Role           UserRole `json:"role"`
 }
 
-// Validate checks the input; its EInvalid error names the fields by JSON
-// pointer (/email, /display_name, /organisation_id, /role). The secretariat
-// has no organisation; members must have one.
+// Validate checks u: an email, a display name within limits, a valid role;
+// the secretariat has no organisation and members must have one. The error
+// is EInvalid with the fields named by JSON pointer (/email, /role, ...).
 func (u NewUser) Validate() error {
 	var errs []FieldError
 	if fe := ValidateEmail("/email", NormaliseEmail(u.Email)); fe != nil {
 		errs = append(errs, *fe)
 	}
-	if n := len(strings.TrimSpace(u.DisplayName)); n == 0 || n > MaxDisplayNameLength {
-		errs = append(errs, FieldError{Pointer: "/display_name", Detail: "must be 1 to 200 bytes"})
+	if fe := validateDisplayName("/display_name", u.DisplayName); fe != nil {
+		errs = append(errs, *fe)
 	}
 	switch {
 	case !u.Role.Valid():
 		errs = append(errs, FieldError{Pointer: "/role", Detail: "must be viewer, editor or secretariat"})
 	case u.Role == UserSecretariat && u.OrganisationID != 0:
-		errs = append(errs, FieldError{Pointer: "/organisation_id", Detail: "the secretariat has no organisation"})
+		errs = append(errs, FieldError{Pointer: "/organisation_id", Detail: "must be empty for the secretariat"})
 	case u.Role != UserSecretariat && u.OrganisationID <= 0:
-		errs = append(errs, FieldError{Pointer: "/organisation_id", Detail: "is required for a member"})
+		errs = append(errs, FieldError{Pointer: "/organisation_id", Detail: "is required for a member's user"})
 	}
 	if len(errs) > 0 {
 		return &Error{Code: EInvalid, Message: "invalid user", Fields: errs}
@@ -159,10 +158,43 @@ func (u NewUser) Validate() error {
 	return nil
 }
 
-// UserPatch is a change of a user: only the fields that are set change.
+func validateDisplayName(pointer, name string) *FieldError {
+	n := len([]rune(strings.TrimSpace(name)))
+	switch {
+	case n == 0:
+		return &FieldError{Pointer: pointer, Detail: "is required"}
+	case len(name) > MaxDisplayNameLength:
+		return &FieldError{Pointer: pointer, Detail: "is longer than 200 bytes"}
+	}
+	return nil
+}
+
+// UserPatch is a change to a user; nil fields stay as they are.
 type UserPatch struct {
-	DisplayName    *string
-	Role           *UserRole
-	Disabled       *bool
-	OrganisationID *int64
+	DisplayName    *string   `json:"display_name,omitempty"`
+	Role           *UserRole `json:"role,omitempty"`
+	Disabled       *bool     `json:"disabled,omitempty"`
+	OrganisationID *int64    `json:"organisation_id,omitempty"`
+}
+
+// Validate checks the fields p sets (EInvalid naming JSON pointers). Whether
+// role and organisation fit together is checked against the user by the
+// store (and the database).
+func (p UserPatch) Validate() error {
+	var errs []FieldError
+	if p.DisplayName != nil {
+		if fe := validateDisplayName("/display_name", *p.DisplayName); fe != nil {
+			errs = append(errs, *fe)
+		}
+	}
+	if p.Role != nil && !p.Role.Valid() {
+		errs = append(errs, FieldError{Pointer: "/role", Detail: "must be viewer, editor or secretariat"})
+	}
+	if p.OrganisationID != nil && *p.OrganisationID < 0 {
+		errs = append(errs, FieldError{Pointer: "/organisation_id", Detail: "must be an organisation's id"})
+	}
+	if len(errs) > 0 {
+		return &Error{Code: EInvalid, Message: "invalid user change", Fields: errs}
+	}
+	return nil
 }

@@ -26,6 +26,42 @@ type Config struct {
 	// JIT sets PostgreSQL's jit for the pool's sessions: "on", "off", or
 	// "" / "server" to leave the server's setting.
 	JIT string
+	// Account lifetimes; 0 takes the default. A session ends SessionIdle
+	// after it was last used (12 h) or SessionMax after sign-in (7 days);
+	// an invitation link lasts InvitationTTL (7 days), a reset link
+	// ResetTTL (24 h).
+	SessionIdle   time.Duration
+	SessionMax    time.Duration
+	InvitationTTL time.Duration
+	ResetTTL      time.Duration
+}
+
+// Account lifetime defaults (see Config).
+const (
+	DefaultSessionIdle   = 12 * time.Hour
+	DefaultSessionMax    = 7 * 24 * time.Hour
+	DefaultInvitationTTL = 7 * 24 * time.Hour
+	DefaultResetTTL      = 24 * time.Hour
+)
+
+// lifetimes are the account lifetimes a Store uses.
+type lifetimes struct {
+	sessionIdle, sessionMax, invitation, reset time.Duration
+}
+
+func lifetimesOf(cfg Config) lifetimes {
+	or := func(d, def time.Duration) time.Duration {
+		if d > 0 {
+			return d
+		}
+		return def
+	}
+	return lifetimes{
+		sessionIdle: or(cfg.SessionIdle, DefaultSessionIdle),
+		sessionMax:  or(cfg.SessionMax, DefaultSessionMax),
+		invitation:  or(cfg.InvitationTTL, DefaultInvitationTTL),
+		reset:       or(cfg.ResetTTL, DefaultResetTTL),
+	}
 }
 
 // Store reads and writes CommonGround's data. It is safe for concurrent use.
@@ -35,6 +71,7 @@ type Store struct {
 	watch        *versionWatch
 	queryVersion bool
 	overlapIdx   overlapIndexHolder
+	life         lifetimes
 }
 
 // ParseConfig validates cfg and returns the pool configuration. Its errors
@@ -82,7 +119,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgis: open: %w", translate(err))
 	}
-	return &Store{pool: pool, counts: newCountCache(4096), watch: newVersionWatch(), queryVersion: cfg.QueryVersion}, nil
+	return &Store{pool: pool, counts: newCountCache(4096), watch: newVersionWatch(), queryVersion: cfg.QueryVersion, life: lifetimesOf(cfg)}, nil
 }
 
 // Close waits for acquired connections to be released and closes the pool.
