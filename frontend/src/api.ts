@@ -22,8 +22,10 @@ export class ApiError extends Error {
   readonly detail: string;
   readonly errors: FieldError[];
   readonly requestId?: string;
+  /** Seconds to wait before trying again (a 429's or 503's Retry-After), when the server said. */
+  readonly retryAfter?: number;
 
-  constructor(status: number, title: string, detail = '', errors: FieldError[] = [], requestId?: string) {
+  constructor(status: number, title: string, detail = '', errors: FieldError[] = [], requestId?: string, retryAfter?: number) {
     super(describe(status, title, detail, errors));
     this.name = 'ApiError';
     this.status = status;
@@ -31,7 +33,17 @@ export class ApiError extends Error {
     this.detail = detail;
     this.errors = errors;
     this.requestId = requestId;
+    this.retryAfter = retryAfter;
   }
+}
+
+/** Retry-After as seconds from now: delay-seconds or an HTTP date; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (value === null || value.trim() === '') return undefined;
+  const v = value.trim();
+  if (/^\d+$/.test(v)) return Number(v);
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now) / 1000));
 }
 
 function describe(status: number, title: string, detail: string, errors: FieldError[]): string {
@@ -48,6 +60,7 @@ function describe(status: number, title: string, detail: string, errors: FieldEr
 
 /** Reads a failed response into an ApiError (problem+json when the server sent one). */
 export async function errorFrom(res: Response): Promise<ApiError> {
+  const retryAfter = parseRetryAfter(res.headers.get('retry-after'));
   const type = res.headers.get('content-type') ?? '';
   if (type.includes('json')) {
     try {
@@ -57,12 +70,12 @@ export async function errorFrom(res: Response): Promise<ApiError> {
         errors?: FieldError[];
         request_id?: string;
       };
-      return new ApiError(res.status, p.title ?? res.statusText, p.detail ?? '', p.errors ?? [], p.request_id);
+      return new ApiError(res.status, p.title ?? res.statusText, p.detail ?? '', p.errors ?? [], p.request_id, retryAfter);
     } catch {
       // fall through: not the JSON it claimed to be
     }
   }
-  return new ApiError(res.status, res.statusText || `HTTP ${res.status}`);
+  return new ApiError(res.status, res.statusText || `HTTP ${res.status}`, '', [], undefined, retryAfter);
 }
 
 /** The path with its query (parameters with empty values are left out). */
@@ -116,7 +129,7 @@ export async function getJSON<T>(url: string, signal?: AbortSignal): Promise<T> 
   await throughGate(signal);
   let res: Response;
   try {
-    res = await fetch(url, { signal, headers: { Accept: 'application/json' } });
+    res = await fetch(url, { signal, credentials: 'same-origin', headers: { Accept: 'application/json' } });
   } catch (err) {
     if ((err as Error)?.name === 'AbortError') throw err;
     throw new ApiError(0, 'The server could not be reached', 'Check your connection and try again.');
@@ -409,7 +422,193 @@ export function exportURL(f: Filters, format: 'csv' | 'geojson'): string {
   return apiURL('/collections/activities/export', withFilters(f, { f: format }));
 }
 
-/** The TileJSON of the filtered data layers (the style's `commonground` source). */
-export function tileJSONURL(f: Filters): string {
-  return apiURL('/tiles/countries,clusters,activities.json', filterParams(f));
+/**
+ * The TileJSON of the filtered data layers (the style's `commonground`
+ * source); `v` (which the server ignores) makes a new URL when the viewer
+ * changed.
+ */
+export function tileJSONURL(f: Filters, v?: number): string {
+  const p = filterParams(f);
+  if (v !== undefined) p.set('v', String(v));
+  return apiURL('/tiles/countries,clusters,activities.json', p);
+}
+
+// ---------------------------------------------------------------- accounts
+
+/** A person's role: a member organisation's viewer or editor, or the secretariat. */
+export type UserRole = 'viewer' | 'editor' | 'secretariat';
+/** What an API token may do. */
+export type TokenScope = 'read' | 'write';
+
+export interface User {
+  id: number;
+  email: string;
+  display_name: string;
+  /** absent (0) for the secretariat */
+  organisation_id?: number;
+  organisation?: string;
+  role: UserRole;
+  disabled: boolean;
+  has_password: boolean;
+  single_sign_on: boolean;
+  created_at: string;
+  last_sign_in_at: string | null;
+  version: number;
+}
+
+/** GET /auth/me: always 200, signed in or not. */
+export type Me =
+  | { signed_in: false }
+  | { signed_in: true; user: User; via: 'session' | 'token'; scope: TokenScope | '' };
+
+export interface Token {
+  id: number;
+  user_id: number;
+  name: string;
+  prefix: string;
+  scope: TokenScope;
+  created_at: string;
+  expires_at: string | null;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  event: string;
+  actor_id?: number;
+  subject_id?: number;
+  email?: string;
+  address?: string;
+  detail?: Record<string, unknown>;
+}
+
+/** A link to pass on (an invitation or a password reset): shown to copy, as no mail is sent. */
+export interface AccountLink {
+  link: string;
+  expires_at: string;
+}
+
+export interface NewUser {
+  email: string;
+  display_name: string;
+  /** omitted for the secretariat */
+  organisation_id?: number;
+  role: UserRole;
+}
+
+export interface UserPatch {
+  display_name?: string;
+  role?: UserRole;
+  disabled?: boolean;
+  organisation_id?: number;
+}
+
+/** Paths whose 401 means bad credentials, not a lost session. */
+const CREDENTIAL_PATHS = ['/auth/login', '/auth/accept', '/auth/password'];
+let sessionLost: () => void = () => undefined;
+
+/** Calls `f` when an account request answers 401 (the session expired or was revoked elsewhere). */
+export function onSessionLost(f: () => void): void {
+  sessionLost = f;
+}
+
+/**
+ * Sends a request with a JSON body (when given) on the same origin, with the
+ * session cookie; answers the JSON (undefined for 204). Throws ApiError as
+ * getJSON does. Account requests do not wait for the map (see gate).
+ */
+export async function sendJSON<T>(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+  const h: Record<string, string> = { Accept: 'application/json', ...headers };
+  if (body !== undefined && !h['Content-Type']) h['Content-Type'] = 'application/json';
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method,
+      credentials: 'same-origin',
+      headers: h,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, 'The server could not be reached', 'Check your connection and try again.');
+  }
+  if (!res.ok) {
+    if (res.status === 401 && !CREDENTIAL_PATHS.includes(url)) sessionLost();
+    throw await errorFrom(res);
+  }
+  if (res.status === 204 || res.headers.get('content-length') === '0') return undefined as T;
+  return (await res.json()) as T;
+}
+
+/** Who is asking: GET /auth/me (200 whether signed in or not). */
+export function me(): Promise<Me> {
+  return sendJSON('GET', '/auth/me');
+}
+
+/** Signs in (the server sets the session cookie). 401 bad credentials, 429 throttled (retryAfter). */
+export function login(email: string, password: string): Promise<{ user: User }> {
+  return sendJSON('POST', '/auth/login', { email, password });
+}
+
+export function logout(): Promise<void> {
+  return sendJSON('POST', '/auth/logout');
+}
+
+/** My API tokens (a session only, never a token). */
+export async function tokens(): Promise<Token[]> {
+  return listOf<Token>(await sendJSON('GET', '/auth/tokens'), 'tokens');
+}
+
+/** Makes a token; its secret is in this answer only. */
+export function createToken(name: string, scope: TokenScope, expiresAt?: string): Promise<{ token: Token; secret: string }> {
+  return sendJSON('POST', '/auth/tokens', expiresAt ? { name, scope, expires_at: expiresAt } : { name, scope });
+}
+
+export function revokeToken(id: number): Promise<void> {
+  return sendJSON('DELETE', `/auth/tokens/${id}`);
+}
+
+/** Changes my password; the server revokes every session and sets a new cookie. */
+export function changePassword(current: string, next: string): Promise<void> {
+  return sendJSON('POST', '/auth/password', { current_password: current, new_password: next });
+}
+
+/** Sets the password through an invitation or reset link, and signs in. */
+export function acceptLink(link: string, password: string): Promise<{ user: User }> {
+  return sendJSON('POST', '/auth/accept', { link, password });
+}
+
+/** The users (secretariat: all, or one organisation's; members: their own organisation's). */
+export async function users(organisationId?: number): Promise<User[]> {
+  return listOf<User>(await sendJSON('GET', apiURL('/users', { organisation: organisationId || undefined })), 'users');
+}
+
+export function inviteUser(u: NewUser): Promise<{ user: User } & AccountLink> {
+  return sendJSON('POST', '/users', u);
+}
+
+/** Changes a user (a JSON merge patch), if it is still at `version`: 412 when someone changed it first. */
+export function patchUser(id: number, version: number, p: UserPatch): Promise<User> {
+  return sendJSON<User | { user: User }>('PATCH', `/users/${id}`, p, {
+    'Content-Type': 'application/merge-patch+json',
+    'If-Match': `"${version}"`,
+  }).then((r) => ('user' in r && typeof r.user === 'object' ? r.user : (r as User)));
+}
+
+export function resetLink(id: number): Promise<AccountLink> {
+  return sendJSON('POST', `/users/${id}/reset`);
+}
+
+/** A page of the audit log, newest first. */
+export async function auditLog(limit: number, offset: number): Promise<AuditEntry[]> {
+  return listOf<AuditEntry>(await sendJSON('GET', apiURL('/audit', { limit, offset })), 'audit');
+}
+
+/** A list answered as an array, or as an object holding it under `key` (or `items`). */
+function listOf<T>(body: unknown, key: string): T[] {
+  if (Array.isArray(body)) return body as T[];
+  const o = (body ?? {}) as Record<string, unknown>;
+  const v = o[key] ?? o.items ?? o.entries;
+  return Array.isArray(v) ? (v as T[]) : [];
 }

@@ -11,7 +11,9 @@ import { MapContext } from './mapcontext.ts';
 import { MapView } from './mapview.ts';
 import { PANELS, viewSearch, type Panel, type ViewState } from './urlstate.ts';
 import { getView, update, useView } from './viewstore.ts';
+import { loadSession, useGeneration } from './session.ts';
 
+import { AccountMenu } from './components/account/AccountMenu.tsx';
 import { ActivityDetail } from './components/ActivityDetail.tsx';
 import { ActivityList } from './components/ActivityList.tsx';
 import { FiltersPanel } from './components/FiltersPanel.tsx';
@@ -54,6 +56,9 @@ export function App() {
   const [map, setMap] = useState<MapView | null>(null);
   const [mapError, setMapError] = useState<MapError | null>(null);
   const [filtersOpen, setFiltersOpen] = useState(false);
+  useEffect(() => {
+    if (!view.embed) void loadSession();
+  }, []);
   useEscape(() => {
     if (filtersOpen) setFiltersOpen(false);
     else if (getView().selected) update({ selected: undefined });
@@ -88,6 +93,7 @@ export function App() {
           <span class="badge" title="The organisations and activities shown are invented for demonstration">
             Demo data
           </span>
+          {!view.embed && <AccountMenu />}
         </header>
         <FiltersPanel onClose={() => setFiltersOpen(false)} />
         <main class="map-pane" aria-label="Map of member activities">
@@ -161,6 +167,7 @@ function useEscape(onEscape: () => void): void {
       if (e.key !== 'Escape' || e.defaultPrevented) return;
       const t = e.target as HTMLElement | null;
       if (t?.closest('.search')) return; // the search box closes its own list
+      if (t?.closest('dialog, .account')) return; // dialogs and the account menu close themselves
       latest.current();
     };
     window.addEventListener('keydown', key);
@@ -193,6 +200,7 @@ function MapPane({ view, onMap, onError }: { view: ViewState; onMap(m: MapView):
   const tooltip = useRef<HTMLDivElement>(null);
   const mapRef = useRef<MapView | null>(null);
   const shown = useRef(view);
+  const generation = useGeneration();
 
   useEffect(() => {
     let m: MapView;
@@ -247,6 +255,11 @@ function MapPane({ view, onMap, onError }: { view: ViewState; onMap(m: MapView):
       if (far && getView().camera === c && !m.map.isMoving()) m.jumpTo(c);
     }
   }, [view]);
+
+  // Signed in or out: the data layers again, for the viewer who now sees more or less.
+  useEffect(() => {
+    if (generation > 0) mapRef.current?.reload(getView().filters, generation);
+  }, [generation]);
 
   return (
     <>

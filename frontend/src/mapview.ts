@@ -179,6 +179,17 @@ export class MapView {
     if (source) source.setUrl(new URL(tileJSONURL(f), location.href).href);
   }
 
+  /**
+   * Loads the data source's TileJSON and tiles again under `f` (the viewer
+   * changed, who sees more or less than before): `v`, which the server
+   * accepts and ignores, makes it a new request past any cache.
+   */
+  reload(f: Filters, generation: number): void {
+    const source = this.map.getSource(SOURCE) as VectorTileSource | undefined;
+    if (!source) return;
+    source.setUrl(new URL(tileJSONURL(f, generation), location.href).href);
+  }
+
   setColour(mode: ColourMode): void {
     this.colour = mode;
     if (this.styleReady) this.applyColour();

@@ -16,6 +16,7 @@ import { label } from '../vocab.ts';
 import { Empty, ErrorNote, Loading, useAsync, type Async } from './common.tsx';
 import { points } from './ActivityList.tsx';
 import { overlapFeatures } from './overlaps/overlaps.ts';
+import { VisibilityBadge } from './account/VisibilityBadge.tsx';
 
 export function BackButton() {
   return (
@@ -100,6 +101,7 @@ function Facts({ a }: { a: Activity }) {
     <>
       <h2 id="detail-title">{p.title}</h2>
       <p class="chips">
+        <VisibilityBadge visibility={p.visibility} />
         <span class={`chip status-${p.status}`}>{label('status', p.status)}</span>
         {p.themes.map((t) => (
           <span class="chip" key={t}>

@@ -13,6 +13,7 @@ import { update } from '../viewstore.ts';
 import { label } from '../vocab.ts';
 import { useMap } from '../mapcontext.ts';
 import { Empty, ErrorNote, Loading, useAsync } from './common.tsx';
+import { VisibilityBadge } from './account/VisibilityBadge.tsx';
 
 const PAGE = 50;
 
@@ -84,7 +85,10 @@ function ActivityCard({ a }: { a: Activity }) {
         onFocus={() => map?.hover(points(a))}
         onBlur={() => map?.hover(null)}
       >
-        <span class="card-title">{p.title}</span>
+        <span class="card-title">
+          {p.title}
+          <VisibilityBadge visibility={p.visibility} />
+        </span>
         <span class="card-meta">
           {p.lead_organisation ?? 'No lead'} · {formatPeriod(p.start_date, p.end_date)} · {label('status', p.status)}
         </span>

@@ -3,6 +3,7 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 
 import { isAbort } from '../api.ts';
+import { useGeneration } from '../session.ts';
 
 export function Loading({ what }: { what: string }) {
   return (
@@ -37,11 +38,13 @@ export type Async<T> =
 /**
  * Runs `load` whenever `key` changes, aborting the previous request, and
  * keeps the last data while the next loads (so lists don't flash empty).
- * `delay` waits that many ms first (typing, map moves).
+ * `delay` waits that many ms first (typing, map moves). It runs again when
+ * the viewer changes (sign-in, sign-out), who may see more or less.
  */
 export function useAsync<T>(key: string, load: (signal: AbortSignal) => Promise<T>, delay = 0): Async<T> & { retry(): void } {
   const [result, setResult] = useState<Async<T>>({ state: 'loading' });
   const [attempt, setAttempt] = useState(0);
+  const generation = useGeneration();
   useEffect(() => {
     const ctl = new AbortController();
     setResult((r) => ({ state: 'loading', data: r.data }));
@@ -57,7 +60,7 @@ export function useAsync<T>(key: string, load: (signal: AbortSignal) => Promise<
       clearTimeout(timer);
       ctl.abort();
     };
-  }, [key, attempt]);
+  }, [key, attempt, generation]);
   return { ...result, retry: () => setAttempt((n) => n + 1) };
 }
 
