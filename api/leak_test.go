@@ -292,7 +292,7 @@ func TestNothingLeaksToMembers(t *testing.T) {
 	if len(others) < 3 || len(own) < 1 {
 		t.Fatalf("demo data: %d other drafts, %d own drafts of organisation %d", len(others), len(own), orgA)
 	}
-	e.accounts.addUser("leak@example.org", orgA, geo.UserViewer, "a long enough password")
+	e.addUser(t, "leak@example.org", orgA, geo.UserViewer, "a long enough password")
 	rec := e.do(t, http.MethodPost, "/auth/login", `{"email":"leak@example.org","password":"a long enough password"}`)
 	member := []string{"Cookie", strings.SplitN(rec.Header().Get("Set-Cookie"), ";", 2)[0]}
 	get := func(path string, hdr ...string) string {
