@@ -65,8 +65,6 @@ type authInfo struct {
 	session string // the session secret, for sign-out
 }
 
-var errAccountsUnavailable = geo.Errorf(geo.EUnavailable, "accounts are not available on this server")
-
 // authenticate decides the viewer, once: a bearer token (a bad, expired or
 // revoked one is a 401, never silently anonymous), else the session cookie
 // (a bad or expired one: anonymous, and the answer clears the cookie), else
@@ -82,12 +80,12 @@ func (s *server) authenticate(c *gin.Context) {
 		c.Next()
 		return
 	}
-	if s.accounts == nil || ck.Value == "" || len(ck.Value) > maxSecret {
+	if ck.Value == "" || len(ck.Value) > maxSecret {
 		s.clearSessionCookie(c)
 		c.Next()
 		return
 	}
-	u, err := s.accounts.SessionUser(c.Request.Context(), ck.Value)
+	u, err := s.store.SessionUser(c.Request.Context(), ck.Value)
 	switch {
 	case geo.ErrorCode(err) == geo.EUnauthorized:
 		s.clearSessionCookie(c)
@@ -108,11 +106,7 @@ func (s *server) authenticateToken(c *gin.Context, header string) {
 		s.unauthorized(c, geo.Errorf(geo.EUnauthorized, "the Authorization header must be Bearer and a token"))
 		return
 	}
-	if s.accounts == nil {
-		s.problem(c, errAccountsUnavailable)
-		return
-	}
-	u, t, err := s.accounts.TokenUser(c.Request.Context(), tok)
+	u, t, err := s.store.TokenUser(c.Request.Context(), tok)
 	if err != nil {
 		s.unauthorized(c, err)
 		return
@@ -179,14 +173,6 @@ func clientOf(c *gin.Context) geo.Client {
 	return geo.Client{Address: addr.Unmap(), UserAgent: ua}
 }
 
-// accountsOr returns the account store, or EUnavailable without one.
-func (s *server) accountsOr() (Accounts, error) {
-	if s.accounts == nil {
-		return nil, errAccountsUnavailable
-	}
-	return s.accounts, nil
-}
-
 type loginBody struct {
 	Email    string `json:"email"`
 	Password string `json:"password"`
@@ -209,10 +195,7 @@ func (s *server) login(c *gin.Context) error {
 	if len(errs) > 0 {
 		return &geo.Error{Code: geo.EInvalid, Message: "invalid sign-in", Fields: errs}
 	}
-	acc, err := s.accountsOr()
-	if err != nil {
-		return err
-	}
+	acc := s.store
 	session, u, err := acc.SignIn(c.Request.Context(), geo.NormaliseEmail(b.Email), b.Password, clientOf(c))
 	if err != nil {
 		return err
@@ -224,8 +207,8 @@ func (s *server) login(c *gin.Context) error {
 // logout answers POST /auth/logout: the session (if any) is revoked and
 // the cookie cleared; 204 whoever asks.
 func (s *server) logout(c *gin.Context) error {
-	if a := authOf(c); a != nil && a.via == "session" && s.accounts != nil {
-		if err := s.accounts.SignOut(c.Request.Context(), a.session, clientOf(c)); err != nil && geo.ErrorCode(err) != geo.EUnauthorized {
+	if a := authOf(c); a != nil && a.via == "session" {
+		if err := s.store.SignOut(c.Request.Context(), a.session, clientOf(c)); err != nil && geo.ErrorCode(err) != geo.EUnauthorized {
 			return err
 		}
 	}
@@ -266,10 +249,7 @@ func (s *server) changePassword(c *gin.Context) error {
 	if fe := geo.ValidatePassword("/new_password", b.New); fe != nil {
 		return &geo.Error{Code: geo.EInvalid, Message: "invalid password", Fields: []geo.FieldError{*fe}}
 	}
-	acc, err := s.accountsOr()
-	if err != nil {
-		return err
-	}
+	acc := s.store
 	session, err := acc.ChangePassword(c.Request.Context(), v, b.Current, b.New, clientOf(c))
 	if err != nil {
 		return err
@@ -302,10 +282,7 @@ func (s *server) accept(c *gin.Context) error {
 	if len(errs) > 0 {
 		return &geo.Error{Code: geo.EInvalid, Message: "invalid link or password", Fields: errs}
 	}
-	acc, err := s.accountsOr()
-	if err != nil {
-		return err
-	}
+	acc := s.store
 	session, u, err := acc.UseLink(c.Request.Context(), b.Link, b.Password, clientOf(c))
 	if err != nil {
 		return err

@@ -88,7 +88,6 @@ func (s *Server) Drain() { s.draining.Store(true) }
 
 type server struct {
 	store      Store
-	accounts   Accounts // the store's account half
 	log        *slog.Logger
 	cfg        Config
 	draining   *atomic.Bool
@@ -114,7 +113,7 @@ func New(store Store, log *slog.Logger, cfg Config, assets fs.FS, reg prometheus
 	if err != nil {
 		panic(err) // the fonts are compiled in: a build defect every test would catch
 	}
-	s := &server{store: store, accounts: store, log: log, cfg: cfg, draining: new(atomic.Bool), metrics: newMetrics(reg), assets: assets,
+	s := &server{store: store, log: log, cfg: cfg, draining: new(atomic.Bool), metrics: newMetrics(reg), assets: assets,
 		tiles: newByteCache(cfg.TileCacheBytes, cfg.NoTileCache), statsCache: newByteCache(statsCacheBytes, false), glyphs: fonts}
 
 	r := gin.New()

@@ -22,10 +22,7 @@ func (s *server) tokens(c *gin.Context) error {
 	if err := geo.Authorise(v, geo.ActManageOwnAccount, geo.Object{}); err != nil {
 		return err
 	}
-	acc, err := s.accountsOr()
-	if err != nil {
-		return err
-	}
+	acc := s.store
 	list, err := acc.Tokens(c.Request.Context(), v)
 	if err != nil {
 		return err
@@ -60,10 +57,7 @@ func (s *server) createToken(c *gin.Context) error {
 	if len(errs) > 0 {
 		return &geo.Error{Code: geo.EInvalid, Message: "invalid token", Fields: errs}
 	}
-	acc, err := s.accountsOr()
-	if err != nil {
-		return err
-	}
+	acc := s.store
 	secret, t, err := acc.CreateToken(c.Request.Context(), v, strings.TrimSpace(b.Name), b.Scope, b.ExpiresAt)
 	if err != nil {
 		return err
@@ -82,10 +76,7 @@ func (s *server) revokeToken(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	acc, err := s.accountsOr()
-	if err != nil {
-		return err
-	}
+	acc := s.store
 	if err := acc.RevokeToken(c.Request.Context(), v, id); err != nil {
 		return err
 	}

@@ -34,10 +34,7 @@ func (s *server) users(c *gin.Context) error {
 	if err := geo.Authorise(v, geo.ActListUsers, obj); err != nil {
 		return err
 	}
-	acc, err := s.accountsOr()
-	if err != nil {
-		return err
-	}
+	acc := s.store
 	list, err := acc.Users(c.Request.Context(), v, obj.OrganisationID)
 	if err != nil {
 		return err
@@ -70,10 +67,7 @@ func (s *server) inviteUser(c *gin.Context) error {
 	if err := nu.Validate(); err != nil {
 		return err
 	}
-	acc, err := s.accountsOr()
-	if err != nil {
-		return err
-	}
+	acc := s.store
 	u, link, expires, err := acc.InviteUser(c.Request.Context(), v, nu)
 	if err != nil {
 		return err
@@ -124,10 +118,7 @@ func (s *server) updateUser(c *gin.Context) error {
 			return bodyError("/display_name", "must be 1 to 200 bytes")
 		}
 	}
-	acc, err := s.accountsOr()
-	if err != nil {
-		return err
-	}
+	acc := s.store
 	u, err := acc.UpdateUser(c.Request.Context(), v, id, version, geo.UserPatch(b))
 	if isCode(err, geo.EConflict) {
 		return s.staleUser(c, acc, v, id, err)
@@ -178,10 +169,7 @@ func (s *server) resetLink(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	acc, err := s.accountsOr()
-	if err != nil {
-		return err
-	}
+	acc := s.store
 	link, expires, err := acc.ResetLink(c.Request.Context(), v, id)
 	if err != nil {
 		return err
@@ -217,10 +205,7 @@ func (s *server) auditLog(c *gin.Context) error {
 	if err := geo.Authorise(v, geo.ActManageUsers, geo.Object{}); err != nil {
 		return err
 	}
-	acc, err := s.accountsOr()
-	if err != nil {
-		return err
-	}
+	acc := s.store
 	list, err := acc.AuditLog(c.Request.Context(), v, pg)
 	if err != nil {
 		return err
