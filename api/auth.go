@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"net/netip"
 	"strconv"
@@ -48,7 +47,6 @@ const (
 
 // Context keys of the authentication middleware.
 const (
-	viewerKey  = "viewer"
 	authKey    = "auth" // *authInfo
 	maxSecret  = 128    // longer cookies and tokens are malformed: no lookup
 	maxUAbytes = 500
@@ -70,7 +68,6 @@ type authInfo struct {
 // (a bad or expired one: anonymous, and the answer clears the cookie), else
 // anonymous. It is the only reader of Authorization and cookies.
 func (s *server) authenticate(c *gin.Context) {
-	c.Set(viewerKey, geo.Viewer{Kind: geo.Anonymous})
 	if h := c.GetHeader("Authorization"); h != "" {
 		s.authenticateToken(c, h)
 		return
@@ -93,7 +90,6 @@ func (s *server) authenticate(c *gin.Context) {
 		s.problem(c, err)
 		return
 	default:
-		c.Set(viewerKey, u.Viewer(""))
 		c.Set(authKey, &authInfo{user: u, via: "session", session: ck.Value})
 	}
 	c.Next()
@@ -111,7 +107,6 @@ func (s *server) authenticateToken(c *gin.Context, header string) {
 		s.unauthorized(c, err)
 		return
 	}
-	c.Set(viewerKey, u.Viewer(t.Scope))
 	c.Set(authKey, &authInfo{user: u, via: "token", scope: t.Scope})
 	c.Next()
 }
@@ -306,12 +301,6 @@ func pathID(c *gin.Context) (int64, error) {
 		return 0, &geo.Error{Code: geo.ENotFound, Message: "no such resource"}
 	}
 	return id, nil
-}
-
-// isCode reports whether err has code.
-func isCode(err error, code geo.Code) bool {
-	var e *geo.Error
-	return errors.As(err, &e) && e.Code == code
 }
 
 // accountRoutes adds /auth/*, /users and /audit.

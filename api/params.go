@@ -169,12 +169,13 @@ func (p *params) boolean(name string) bool {
 
 var propertyName = regexp.MustCompile(`^[a-z_]{1,40}$`)
 
-// viewerOf is who the request is for, as authenticate decided it
-// (anonymous when it did not run).
+// viewerOf is who the request is for, as authenticate decided it: the
+// signed-in user (limited to a token's scope), else anonymous.
 func viewerOf(c *gin.Context) geo.Viewer {
-	v, _ := c.Get(viewerKey)
-	viewer, _ := v.(geo.Viewer)
-	return viewer
+	if a := authOf(c); a != nil {
+		return a.user.Viewer(a.scope)
+	}
+	return geo.Viewer{}
 }
 
 // format is the representation a request asks for: f wins over Accept.

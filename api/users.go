@@ -120,7 +120,7 @@ func (s *server) updateUser(c *gin.Context) error {
 	}
 	acc := s.store
 	u, err := acc.UpdateUser(c.Request.Context(), v, id, version, geo.UserPatch(b))
-	if isCode(err, geo.EConflict) {
+	if geo.ErrorCode(err) == geo.EConflict {
 		return s.staleUser(c, acc, v, id, err)
 	}
 	if err != nil {

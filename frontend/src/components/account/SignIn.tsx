@@ -17,26 +17,43 @@ function problemsFrom(err: unknown, fields: readonly string[], unauthorised?: st
   return problemsOf(err, fields);
 }
 
-export function SignInDialog({ onClose }: { onClose(): void }) {
-  const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
+/**
+ * One form's submission: check locally (validate), and only when that
+ * finds nothing, send; the server's problems are shown by field, as are a
+ * 401's (as `unauthorised`) and a network failure's.
+ */
+function useSubmit(validate: () => FieldProblems, send: () => Promise<void>, fields: readonly string[], unauthorised: string) {
   const [problems, setProblems] = useState<FieldProblems>({});
   const [busy, setBusy] = useState(false);
   const submit = async (e: Event) => {
     e.preventDefault();
-    const p = validateSignIn(email, password);
+    const p = validate();
     setProblems(p);
     if (Object.keys(p).length > 0) return;
     setBusy(true);
     try {
+      await send();
+    } catch (err) {
+      setProblems(problemsFrom(err, fields, unauthorised));
+    }
+    setBusy(false);
+  };
+  return { problems, busy, submit };
+}
+
+export function SignInDialog({ onClose }: { onClose(): void }) {
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const { problems, busy, submit } = useSubmit(
+    () => validateSignIn(email, password),
+    async () => {
       const { user } = await login(email.trim(), password);
       onClose();
       signedIn(user);
-    } catch (err) {
-      setProblems(problemsFrom(err, ['email', 'password'], 'The email address or the password is wrong.'));
-      setBusy(false);
-    }
-  };
+    },
+    ['email', 'password'],
+    'The email address or the password is wrong.',
+  );
   return (
     <Dialog title="Sign in" onClose={onClose} testid="sign-in">
       <form class="account-form" onSubmit={submit} noValidate>
@@ -61,24 +78,20 @@ export function ChangePasswordDialog({ onClose }: { onClose(): void }) {
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [repeat, setRepeat] = useState('');
-  const [problems, setProblems] = useState<FieldProblems>({});
-  const [busy, setBusy] = useState(false);
   const [done, setDone] = useState(false);
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    const p = validateNewPassword(next, repeat, 'new_password');
-    if (current === '') p.current_password = 'Enter your current password.';
-    setProblems(p);
-    if (Object.keys(p).length > 0) return;
-    setBusy(true);
-    try {
+  const { problems, busy, submit } = useSubmit(
+    () => {
+      const p = validateNewPassword(next, repeat, 'new_password');
+      if (current === '') p.current_password = 'Enter your current password.';
+      return p;
+    },
+    async () => {
       await changePassword(current, next);
       setDone(true);
-    } catch (err) {
-      setProblems(problemsFrom(err, ['current_password', 'new_password'], 'Your current password is wrong.'));
-    }
-    setBusy(false);
-  };
+    },
+    ['current_password', 'new_password'],
+    'Your current password is wrong.',
+  );
   return (
     <Dialog title="Change password" onClose={onClose} testid="change-password">
       {done ? (
@@ -130,23 +143,16 @@ function NewPasswordFields(props: { next: string; repeat: string; setNext(v: str
 export function AcceptDialog({ link, onClose, onDone }: { link: string; onClose(): void; onDone(u: User): void }) {
   const [next, setNext] = useState('');
   const [repeat, setRepeat] = useState('');
-  const [problems, setProblems] = useState<FieldProblems>({});
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    const p = validateNewPassword(next, repeat);
-    setProblems(p);
-    if (Object.keys(p).length > 0) return;
-    setBusy(true);
-    try {
+  const { problems, busy, submit } = useSubmit(
+    () => validateNewPassword(next, repeat),
+    async () => {
       const { user } = await acceptLink(link, next);
       onDone(user);
       signedIn(user);
-    } catch (err) {
-      setProblems(problemsFrom(err, ['password'], 'This link cannot be used: it has expired or was used already. Ask the secretariat for a new one.'));
-      setBusy(false);
-    }
-  };
+    },
+    ['password'],
+    'This link cannot be used: it has expired or was used already. Ask the secretariat for a new one.',
+  );
   return (
     <Dialog title="Set your password" onClose={onClose} testid="accept">
       <form class="account-form" onSubmit={submit} noValidate>
