@@ -11,6 +11,7 @@
 //	cgbench tiles-all -admin URL -bin bin/commonground -sizes 10000,100000,1000000 -server-jit on
 //	cgbench overlaps-all -admin URL -bin bin/commonground -sizes 10000,100000,1000000 -reps 3
 //	cgbench web -admin URL -bin bin/commonground -sizes 10000,100000 -runs 10
+//	cgbench viewers-all -admin URL -bin bin/commonground -sizes 100000 -clients 4 -duration 10s
 //
 // seed fills a benchmark database with the demo alliance plus synthetic
 // public point activities; run drives the server and the two raw
@@ -30,6 +31,9 @@
 // first idle (BENCHMARKS.md, "Web app: time to first map idle (issue 6)"):
 // it serves each size warm and cold as tiles-all does and runs
 // frontend/e2e/bench-idle.mjs against each server.
+// viewers-all measures items and tiles for an anonymous visitor against a
+// signed-in member (session cookie and read token) on the same servers
+// (BENCHMARKS.md, "Signed in against anonymous (issue 12)").
 // It only talks to 127.0.0.1 / localhost.
 package main
 
@@ -45,7 +49,7 @@ import (
 	"syscall"
 )
 
-const usage = `usage: cgbench seed|run|all|check|tiles|tiles-all|overlaps-all|web [flags]  (cgbench <command> -h lists the flags)`
+const usage = `usage: cgbench seed|run|all|check|tiles|tiles-all|overlaps-all|web|viewers-all [flags]  (cgbench <command> -h lists the flags)`
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
@@ -85,6 +89,8 @@ func dispatch(ctx context.Context, args []string) error {
 		return tilesAllCmd(ctx, fs, args[1:])
 	case "web":
 		return webCmd(ctx, fs, args[1:])
+	case "viewers-all":
+		return viewersAllCmd(ctx, fs, args[1:])
 	}
 	return fmt.Errorf("unknown command %q: %w", args[0], errUsage)
 }
