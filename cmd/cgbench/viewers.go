@@ -47,11 +47,11 @@ func viewersAllCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 		return fmt.Errorf("-db-name takes one size: %w", errUsage)
 	}
 	for _, n := range ns {
-		db, err := seededDatabase(ctx, *sf.admin, *sf.bin, n)
-		if *dbName != "" {
-			if db, err = withDatabase(*sf.admin, *dbName); err == nil {
-				err = seed(ctx, db, *sf.bin, n)
-			}
+		var db string
+		if *dbName == "" {
+			db, err = seededDatabase(ctx, *sf.admin, *sf.bin, n)
+		} else if db, err = withDatabase(*sf.admin, *dbName); err == nil {
+			err = seed(ctx, db, *sf.bin, n)
 		}
 		if err != nil {
 			return err
