@@ -23,7 +23,8 @@ type AggregatesRefresh struct {
 }
 
 // RefreshTileAggregates rebuilds tile_cells and tile_country_counts (what
-// the clusters and countries layers show the public, unfiltered, per zoom)
+// the clusters and countries layers show the public, and every member,
+// unfiltered, per zoom)
 // from one snapshot of the data unless they are already of the current
 // data version. Tile queries use them only while their version is the
 // current one, so they are never stale, just unused until rebuilt. Watch
@@ -94,59 +95,86 @@ func rebuildTileAggregates(ctx context.Context, tx pgx.Tx, start time.Time, r *A
 	return err
 }
 
-// tileCellsSQL inserts the cells of zoom $2, $1 metres a side, of the
-// public's located points agg_pts.
+// tileCellsSQL inserts the public's cells of zoom $2, $1 metres a side,
+// from the located points agg_pts.
 const tileCellsSQL = `INSERT INTO tile_cells (audience, z, cx, cy, n, activities, organisations,
 		top_themes, top_constituencies, west, south, east, north, x, y)
 	WITH pts AS (
 		SELECT id, point, px, py, floor((px + 20037508.342789244) / $1::float8)::int AS cx,
 			floor((py + 20037508.342789244) / $1::float8)::int AS cy, org, constituency
-		FROM agg_pts
+		FROM agg_pts WHERE visibility = 'public'
 	), ` + clusterCellsSQL + `
 	SELECT 'public', $2, cx, cy, n, activities, organisations, top_themes, top_constituencies,
 		west, south, east, north, x, y FROM cellrows`
 
-// buildTileCells replaces the public's tile_cells, every zoom up to
+// membersCellsSQL inserts the members' cells of zoom $2, $1 metres a side:
+// the public's, but for the cells holding a members-only location, which
+// are computed from every point of agg_pts in them.
+const membersCellsSQL = `INSERT INTO tile_cells (audience, z, cx, cy, n, activities, organisations,
+		top_themes, top_constituencies, west, south, east, north, x, y)
+	WITH celled AS (
+		SELECT id, point, px, py, floor((px + 20037508.342789244) / $1::float8)::int AS cx,
+			floor((py + 20037508.342789244) / $1::float8)::int AS cy, org, constituency, visibility
+		FROM agg_pts
+	), changed AS (
+		SELECT DISTINCT cx, cy FROM celled WHERE visibility <> 'public'
+	), pts AS (
+		SELECT * FROM celled WHERE (cx, cy) IN (SELECT cx, cy FROM changed)
+	), ` + clusterCellsSQL + `
+	SELECT 'members', $2, cx, cy, n, activities, organisations, top_themes, top_constituencies,
+		west, south, east, north, x, y FROM cellrows
+	UNION ALL
+	SELECT 'members', z, cx, cy, n, activities, organisations, top_themes, top_constituencies,
+		west, south, east, north, x, y FROM tile_cells t
+	WHERE audience = 'public' AND z = $2 AND (cx, cy) NOT IN (SELECT cx, cy FROM changed)`
+
+// audienceSQL is the condition on activities a of each precomputed
+// audience.
+var audienceSQL = map[string]string{
+	"public":  `a.visibility = 'public'`,
+	"members": `a.visibility IN ('public', 'members')`,
+}
+
+// buildTileCells replaces tile_cells, both audiences, every zoom up to
 // geo.ClusterMaxZoom, and returns how many rows it wrote.
 func buildTileCells(ctx context.Context, tx pgx.Tx) (int, error) {
-	var q query
-	if err := q.activities(geo.Viewer{Kind: geo.Anonymous}, geo.ActivityFilter{}); err != nil {
-		return 0, err
-	}
-	// The public's located points, once, in EPSG:3857.
+	// The members' located points (the public's among them), once, in
+	// EPSG:3857.
 	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE agg_pts ON COMMIT DROP AS `+clusterPointsSQL+
-		`l.point && ST_MakeEnvelope(-180, -90, 180, 90, 4326) AND `+q.sql(), q.args...); err != nil {
+		`l.point && ST_MakeEnvelope(-180, -90, 180, 90, 4326) AND `+audienceSQL["members"]); err != nil {
 		return 0, err
 	}
 	if _, err := tx.Exec(ctx, `ANALYZE agg_pts`); err != nil {
 		return 0, err
 	}
-	if _, err := tx.Exec(ctx, `DELETE FROM tile_cells WHERE audience = 'public'`); err != nil {
+	if _, err := tx.Exec(ctx, `DELETE FROM tile_cells`); err != nil {
 		return 0, err
 	}
 	n := 0
 	for z := 0; z <= geo.ClusterMaxZoom; z++ {
-		tag, err := tx.Exec(ctx, tileCellsSQL, geo.ClusterCellSize(z), z)
-		if err != nil {
-			return 0, fmt.Errorf("zoom %d: %w", z, err)
+		for _, sql := range []string{tileCellsSQL, membersCellsSQL} {
+			tag, err := tx.Exec(ctx, sql, geo.ClusterCellSize(z), z)
+			if err != nil {
+				return 0, fmt.Errorf("zoom %d: %w", z, err)
+			}
+			n += int(tag.RowsAffected())
 		}
-		n += int(tag.RowsAffected())
 	}
 	return n, nil
 }
 
-// buildCountryCounts replaces the public's tile_country_counts.
+// buildCountryCounts replaces tile_country_counts, both audiences.
 func buildCountryCounts(ctx context.Context, tx pgx.Tx) error {
-	var m query
-	mSQL, err := m.matching(geo.Viewer{Kind: geo.Anonymous}, geo.ActivityFilter{})
-	if err != nil {
+	if _, err := tx.Exec(ctx, `DELETE FROM tile_country_counts`); err != nil {
 		return err
 	}
-	if _, err := tx.Exec(ctx, `DELETE FROM tile_country_counts WHERE audience = 'public'`); err != nil {
-		return err
+	for _, aud := range []string{"public", "members"} {
+		_, err := tx.Exec(ctx, `INSERT INTO tile_country_counts (audience, country_code, activities, members)
+		WITH m AS (SELECT a.id FROM activities a WHERE `+audienceSQL[aud]+`) SELECT $1, country_code, activities, members FROM (`+
+			countryCountsSQL+`l.country_code IS NOT NULL`+countryCountsEnd+`) n`, aud)
+		if err != nil {
+			return fmt.Errorf("%s: %w", aud, err)
+		}
 	}
-	_, err = tx.Exec(ctx, `INSERT INTO tile_country_counts (audience, country_code, activities, members)
-		WITH m AS (`+mSQL+`) SELECT 'public', country_code, activities, members FROM (`+
-		countryCountsSQL+`l.country_code IS NOT NULL`+countryCountsEnd+`) n`, m.args...)
-	return err
+	return nil
 }

@@ -26,6 +26,18 @@ var (
 // aggTiles is every tile of zooms 0-3 and the tiles at zooms 5 and 8 of
 // each demo location.
 func aggTiles(t *testing.T, dbURL string) []geo.Tile {
+	return aggTilesWhere(t, dbURL, "true")
+}
+
+// signedInTiles is every tile of zooms 0-3 and the tiles at zooms 5 and 8
+// of each location of a members-only activity or a draft: where signed-in
+// viewers' tiles differ from the public's (computing the others for every
+// viewer would only take time).
+func signedInTiles(t *testing.T, dbURL string) []geo.Tile {
+	return aggTilesWhere(t, dbURL, "activity_id IN (SELECT id FROM activities WHERE visibility <> 'public')")
+}
+
+func aggTilesWhere(t *testing.T, dbURL, where string) []geo.Tile {
 	var out []geo.Tile
 	for z := 0; z <= 3; z++ {
 		for x := 0; x < 1<<z; x++ {
@@ -35,7 +47,7 @@ func aggTiles(t *testing.T, dbURL string) []geo.Tile {
 		}
 	}
 	rows, err := connect(t, dbURL).Query(context.Background(), `SELECT DISTINCT ST_X(point), ST_Y(point) FROM activity_locations
-		WHERE abs(ST_Y(point)) < 85 ORDER BY 1, 2`)
+		WHERE abs(ST_Y(point)) < 85 AND `+where+` ORDER BY 1, 2`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,9 +69,33 @@ func aggTiles(t *testing.T, dbURL string) []geo.Tile {
 	return out
 }
 
+// aggViewers are the viewers whose unfiltered tiles read the precomputed
+// aggregates: anonymous (the public's), a member of the organisation taking
+// part in the most drafts, a member of one taking part in none (the members'
+// as they are) and the secretariat (the members', corrected for every
+// draft).
+func aggViewers(t *testing.T, dbURL string) map[string]geo.Viewer {
+	var withDrafts, without int64
+	err := connect(t, dbURL).QueryRow(context.Background(), `SELECT
+		(SELECT ao.organisation_id FROM activity_organisations ao JOIN activities a ON a.id = ao.activity_id
+			WHERE a.visibility = 'draft' GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1),
+		(SELECT o.id FROM organisations o WHERE NOT EXISTS (SELECT FROM activity_organisations ao JOIN activities a ON a.id = ao.activity_id
+			WHERE a.visibility = 'draft' AND ao.organisation_id = o.id) ORDER BY 1 LIMIT 1)`).Scan(&withDrafts, &without)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return map[string]geo.Viewer{
+		"anonymous":          anonymous,
+		"member with drafts": {Kind: geo.Member, OrganisationID: withDrafts, UserID: 1, Role: geo.UserViewer, Scope: geo.ScopeRead},
+		"member, no drafts":  {Kind: geo.Member, OrganisationID: without, UserID: 2, Role: geo.UserViewer, Scope: geo.ScopeRead},
+		"secretariat":        {Kind: geo.Secretariat, UserID: 3, Role: geo.UserSecretariat, Scope: geo.ScopeWrite},
+	}
+}
+
 // The precomputed aggregates give the same clusters and countries layers
-// as computing them from the activities, tile for tile, and tiles do come
-// from them while they are fresh.
+// as computing them from the activities, tile for tile and for every kind
+// of viewer (the signed-in ones see more than the public, in some tiles),
+// and tiles do come from them while they are fresh.
 func TestTileAggregatesMatchComputed(t *testing.T) {
 	ctx := context.Background()
 	dbURL := pgtest.New(t, pgtest.Demo)
@@ -73,52 +109,85 @@ func TestTileAggregatesMatchComputed(t *testing.T) {
 	if len(tiles) < 200 {
 		t.Fatalf("only %d tiles", len(tiles))
 	}
-	fromAgg := map[geo.Tile][]byte{}
-	nonEmpty := 0
-	for _, tl := range tiles {
-		b, err := s.Tile(ctx, anonymous, aggLayers, tl, noFilter)
-		if err != nil {
-			t.Fatal(err)
+	viewers := aggViewers(t, dbURL)
+	tilesOf := map[string][]geo.Tile{}
+	signedIn := signedInTiles(t, dbURL)
+	if len(signedIn) < 100 {
+		t.Fatalf("only %d tiles for signed-in viewers", len(signedIn))
+	}
+	for name := range viewers {
+		tilesOf[name] = signedIn
+	}
+	tilesOf["anonymous"] = tiles
+	fromAgg := map[string]map[geo.Tile][]byte{}
+	for name, v := range viewers {
+		fromAgg[name] = map[geo.Tile][]byte{}
+		nonEmpty := 0
+		for _, tl := range tilesOf[name] {
+			b, err := s.Tile(ctx, v, aggLayers, tl, noFilter)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fromAgg[name][tl] = b
+			if len(b) > 0 {
+				nonEmpty++
+			}
 		}
-		fromAgg[tl] = b
-		if len(b) > 0 {
-			nonEmpty++
+		if nonEmpty < 90 {
+			t.Fatalf("%s: only %d non-empty tiles", name, nonEmpty)
 		}
 	}
-	if nonEmpty < 150 {
-		t.Fatalf("only %d non-empty tiles", nonEmpty)
+	for _, name := range []string{"member with drafts", "member, no drafts", "secretariat"} {
+		differ := 0
+		for _, tl := range signedIn {
+			if _, ok := fromAgg["anonymous"][tl]; ok && !bytes.Equal(fromAgg[name][tl], fromAgg["anonymous"][tl]) {
+				differ++
+			}
+		}
+		if differ == 0 {
+			t.Errorf("%s: every tile is the public's; the test shows nothing", name)
+		}
 	}
 	if _, err := conn.Exec(ctx, staleAggSQL); err != nil {
 		t.Fatal(err)
 	}
-	for _, tl := range tiles {
-		b, err := s.Tile(ctx, anonymous, aggLayers, tl, noFilter)
-		if err != nil {
-			t.Fatal(err)
+	for name, v := range viewers {
+		start := time.Now()
+		for _, tl := range tilesOf[name] {
+			b, err := s.Tile(ctx, v, aggLayers, tl, noFilter)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(b, fromAgg[name][tl]) {
+				t.Errorf("%s, tile %v: %d bytes from the aggregates, %d computed:\n%s", name, tl, len(fromAgg[name][tl]), len(b), diffLayers(t, fromAgg[name][tl], b))
+			}
 		}
-		if !bytes.Equal(b, fromAgg[tl]) {
-			t.Errorf("tile %v: %d bytes from the aggregates, %d computed:\n%s", tl, len(fromAgg[tl]), len(b), diffLayers(t, fromAgg[tl], b))
-		}
+		t.Logf("%s: %d tiles computed in %s", name, len(tilesOf[name]), time.Since(start).Round(time.Millisecond))
 	}
 
 	// Fresh again, with every cell's count changed: the tiles show it, so
-	// they were read from tile_cells.
+	// they were read from tile_cells (the members' cells for a member).
 	if _, err := s.RefreshTileAggregates(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := conn.Exec(ctx, `UPDATE tile_cells SET n = n + 1000`); err != nil {
-		t.Fatal(err)
-	}
-	b, err := s.Tile(ctx, anonymous, aggLayers, geo.Tile{}, noFilter)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ls, err := mvt.Unmarshal(b)
-	if err != nil || len(ls) == 0 || len(ls[0].Features) == 0 {
-		t.Fatalf("z0 tile: %v, %v", ls, err)
-	}
-	if n := ls[0].Features[0].Properties.MustFloat64("count"); n < 1000 {
-		t.Errorf("z0 cluster count %v: the tile was not read from tile_cells", n)
+	for _, c := range []struct {
+		audience string
+		v        geo.Viewer
+	}{{"public", anonymous}, {"members", viewers["member, no drafts"]}} {
+		if _, err := conn.Exec(ctx, `UPDATE tile_cells SET n = n + 1000 WHERE audience = $1`, c.audience); err != nil {
+			t.Fatal(err)
+		}
+		b, err := s.Tile(ctx, c.v, aggLayers, geo.Tile{}, noFilter)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ls, err := mvt.Unmarshal(b)
+		if err != nil || len(ls) == 0 || len(ls[0].Features) == 0 {
+			t.Fatalf("z0 tile: %v, %v", ls, err)
+		}
+		if n := ls[0].Features[0].Properties.MustFloat64("count"); n < 1000 {
+			t.Errorf("%s: z0 cluster count %v: the tile was not read from tile_cells", c.audience, n)
+		}
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/commonground/commonground/geo"
 )
@@ -133,10 +134,10 @@ const clusterCellsSQL = `cells AS (
 
 // clusterPointsSQL, then conditions on a and l, selects the located
 // points of clusterCellsSQL's pts but for their cells: id, point, px, py
-// (the point in EPSG:3857), org (the lead) and constituency (the lead's),
-// joined in the same scan.
+// (the point in EPSG:3857), org (the lead), constituency (the lead's) and
+// the activity's visibility, joined in the same scan.
 const clusterPointsSQL = `SELECT l.activity_id AS id, l.point, ST_X(p) AS px, ST_Y(p) AS py,
-		ao.organisation_id AS org, o.constituency
+		ao.organisation_id AS org, o.constituency, a.visibility
 	FROM activity_locations l JOIN activities a ON a.id = l.activity_id
 	LEFT JOIN activity_organisations ao ON ao.activity_id = a.id AND ao.role = 'lead'
 	LEFT JOIN organisations o ON o.id = ao.organisation_id
@@ -185,13 +186,58 @@ const clustersLayerEnd = `) located
 ), ` + clusterCellsSQL + `
 ` + clustersMVTSQL + `cellrows` + clustersMVTEnd
 
+// cellIndexSQL is the cell column (cx or cy) of a Web Mercator coordinate
+// on cells $12 metres a side; cellEdgeSQL the coordinate of a cell's west
+// or south edge.
+func cellIndexSQL(coord string) string {
+	return `floor((` + coord + ` + 20037508.342789244) / $12::float8)::int`
+}
+
+func cellEdgeSQL(cell string) string { return `(` + cell + `) * $12::float8 - 20037508.342789244` }
+
+// clustersDraftsSQL, then the viewer's drafts condition on a,
+// clustersDraftsMid, the viewer's visibility condition on a and
+// clustersDraftsEnd, is the clusters layer of tile $1, $2, $3 for a
+// signed-in viewer (the parameters of clustersLayerSQL): the members'
+// cells from tile_cells, but for the cells holding drafts the viewer sees,
+// which are computed from the locations in them (found through each cell's
+// lon/lat box and kept when their own cell is that cell). Rounded by
+// freshSQL and freshEnd.
+var (
+	clustersDraftsSQL = `WITH dcells AS (
+	SELECT cx, cy, ST_Expand(ST_Transform(ST_MakeEnvelope(` + cellEdgeSQL("cx") + `, ` + cellEdgeSQL("cy") + `,
+		` + cellEdgeSQL("cx + 1") + `, ` + cellEdgeSQL("cy + 1") + `, 3857), 4326), 1e-9) AS box
+	FROM (SELECT DISTINCT ` + cellIndexSQL("ST_X(p)") + ` AS cx, ` + cellIndexSQL("ST_Y(p)") + ` AS cy
+		FROM activity_locations l JOIN activities a ON a.id = l.activity_id CROSS JOIN LATERAL ST_Transform(l.point, 3857) p
+		WHERE l.point && ST_MakeEnvelope($4, $5, $6, $7, 4326) AND `
+	clustersDraftsMid = `) c
+	WHERE cx BETWEEN $8 AND $9 AND cy BETWEEN $10 AND $11
+), pts AS (
+	SELECT l.activity_id AS id, l.point, ST_X(p) AS px, ST_Y(p) AS py, dc.cx, dc.cy,
+		ao.organisation_id AS org, o.constituency
+	FROM dcells dc JOIN activity_locations l ON l.point && dc.box JOIN activities a ON a.id = l.activity_id
+	LEFT JOIN activity_organisations ao ON ao.activity_id = a.id AND ao.role = 'lead'
+	LEFT JOIN organisations o ON o.id = ao.organisation_id
+	CROSS JOIN LATERAL ST_Transform(l.point, 3857) p
+	WHERE ` + cellIndexSQL("ST_X(p)") + ` = dc.cx AND ` + cellIndexSQL("ST_Y(p)") + ` = dc.cy AND `
+	clustersDraftsEnd = `
+), ` + clusterCellsSQL + `
+` + clustersMVTSQL + `(
+	SELECT cx, cy, n, activities, organisations, top_themes, top_constituencies, west, south, east, north, x, y FROM cellrows
+	UNION ALL
+	SELECT cx, cy, n, activities, organisations, top_themes, top_constituencies, west, south, east, north, x, y FROM tile_cells
+	WHERE audience = 'members' AND z = $1 AND cx BETWEEN $8 AND $9 AND cy BETWEEN $10 AND $11
+		AND (cx, cy) NOT IN (SELECT cx, cy FROM dcells)
+) c` + clustersMVTEnd
+)
+
 // clustersLayer aggregates the locations on a world-wide grid of
 // geo.ClusterCells x geo.ClusterCells cells per tile (cells line up across
 // tiles), from tile_cells when the request can use them
 // (RefreshTileAggregates), otherwise from the activities.
 func (s *Store) clustersLayer(ctx context.Context, v geo.Viewer, t geo.Tile, f geo.ActivityFilter) ([]byte, error) {
 	cx0, cx1, cy0, cy1 := t.ClusterCellRange()
-	if t.Z <= geo.ClusterMaxZoom && aggregated(v, f) {
+	if t.Z <= geo.ClusterMaxZoom && anonymousAggregated(v, f) {
 		b, err := s.fresh(ctx, clustersFreshSQL, []any{t.Z, t.X, t.Y, cx0, cx1, cy0, cy1})
 		if !errors.Is(err, errNotFresh) {
 			return b, err
@@ -202,6 +248,14 @@ func (s *Store) clustersLayer(ctx context.Context, v geo.Viewer, t geo.Tile, f g
 	box := t.Bounds(1.0/geo.ClusterCells + 1.0/tileExtent)
 	q := query{args: []any{t.Z, t.X, t.Y, box.Min[0], box.Min[1], box.Max[0], box.Max[1],
 		cx0, cx1, cy0, cy1, geo.ClusterCellSize(t.Z)}}
+	if t.Z <= geo.ClusterMaxZoom && signedInAggregated(v, f) {
+		dq := query{args: slices.Clone(q.args)}
+		drafts, visible := dq.draftsAndVisible(v)
+		b, err := s.fresh(ctx, freshSQL+clustersDraftsSQL+drafts+clustersDraftsMid+visible+clustersDraftsEnd+freshEnd, dq.args)
+		if !errors.Is(err, errNotFresh) {
+			return b, err
+		}
+	}
 	if err := q.activities(v, f); err != nil {
 		return nil, err
 	}
@@ -210,10 +264,39 @@ func (s *Store) clustersLayer(ctx context.Context, v geo.Viewer, t geo.Tile, f g
 	return b, err
 }
 
-// aggregated reports whether a layer request can use the precomputed
-// aggregates: they hold what the public sees, unfiltered.
-func aggregated(v geo.Viewer, f geo.ActivityFilter) bool {
+// anonymousAggregated reports whether a layer request can use the public's
+// precomputed aggregates as they are: the public's, unfiltered.
+func anonymousAggregated(v geo.Viewer, f geo.ActivityFilter) bool {
 	return v.Kind == geo.Anonymous && f.Empty()
+}
+
+// signedInAggregated reports whether a layer request can use the members'
+// precomputed aggregates, corrected for the drafts the viewer sees: a
+// member's or the secretariat's, unfiltered.
+func signedInAggregated(v geo.Viewer, f geo.ActivityFilter) bool {
+	return (v.Kind == geo.Member || v.Kind == geo.Secretariat) && f.Empty()
+}
+
+// drafts returns the condition, on activities a, of the drafts v sees,
+// its parameters added to q.
+func (q *query) drafts(v geo.Viewer) string {
+	d := query{args: q.args}
+	d.and(`a.visibility = 'draft'`)
+	if v.Kind != geo.Secretariat {
+		d.and(`EXISTS (SELECT FROM activity_organisations vo WHERE vo.activity_id = a.id AND vo.organisation_id = ` + d.arg(v.OrganisationID) + `)`)
+	}
+	q.args = d.args
+	return d.sql()
+}
+
+// draftsAndVisible returns, on activities a, the conditions of the drafts
+// v sees and of everything v sees, their parameters added to q.
+func (q *query) draftsAndVisible(v geo.Viewer) (drafts, visible string) {
+	drafts = q.drafts(v)
+	all := query{args: q.args}
+	all.visible(v)
+	q.args = all.args
+	return drafts, all.sql()
 }
 
 // fresh runs a statement over the precomputed aggregates, rounded by
@@ -327,14 +410,48 @@ func countryBandOf(t geo.Tile) (countryBand, []any) {
 	return countriesFull, []any{t.Z, t.X, t.Y, geo.TileSize(t.Z) / tileExtent}
 }
 
+// countriesDraftsSQL, then the viewer's drafts condition on a, and
+// countriesDraftsEnd are the CTE n for a signed-in viewer: the members'
+// counts from tile_country_counts plus the drafts the viewer sees. Drafts
+// are not among the members' activities, so their number adds; their
+// organisations add when the country has no members' activity of theirs.
+const (
+	countriesDraftsSQL = `, dx AS (
+	SELECT l.country_code, l.activity_id, ao.organisation_id, EXISTS (
+		SELECT FROM activity_organisations ko JOIN activities ka ON ka.id = ko.activity_id
+		JOIN activity_locations kl ON kl.activity_id = ka.id
+		WHERE ko.organisation_id = ao.organisation_id AND kl.country_code = l.country_code
+			AND ka.visibility IN ('public', 'members')) AS known
+	FROM activity_locations l JOIN activities a ON a.id = l.activity_id JOIN activity_organisations ao ON ao.activity_id = a.id
+	WHERE l.country_code IN (SELECT iso_a2 FROM inside) AND `
+	countriesDraftsEnd = `
+), dn AS (
+	SELECT country_code, count(DISTINCT activity_id) AS activities, count(DISTINCT organisation_id) FILTER (WHERE NOT known) AS members
+	FROM dx GROUP BY country_code
+), n AS MATERIALIZED (
+	SELECT country_code, coalesce(t.activities, 0) + coalesce(dn.activities, 0) AS activities,
+		coalesce(t.members, 0) + coalesce(dn.members, 0) AS members
+	FROM (SELECT country_code, activities, members FROM tile_country_counts WHERE audience = 'members') t
+	FULL JOIN dn USING (country_code)
+)`
+)
+
 // countriesLayer has each country's outline, simplified to about a pixel
 // of the zoom, with the number of activities f selects for v located in it
-// and their distinct organisations. Unfiltered public counts come from
-// tile_country_counts while those are fresh.
+// and their distinct organisations. Unfiltered counts come from
+// tile_country_counts while those are fresh (for a signed-in viewer, but
+// in the countries holding drafts the viewer sees).
 func (s *Store) countriesLayer(ctx context.Context, v geo.Viewer, t geo.Tile, f geo.ActivityFilter) ([]byte, error) {
 	band, args := countryBandOf(t)
-	if aggregated(v, f) {
+	if anonymousAggregated(v, f) {
 		b, err := s.fresh(ctx, band.fresh, args)
+		if !errors.Is(err, errNotFresh) {
+			return b, err
+		}
+	}
+	if signedInAggregated(v, f) {
+		q := query{args: slices.Clone(args)}
+		b, err := s.fresh(ctx, freshSQL+"WITH "+band.inside+countriesDraftsSQL+q.drafts(v)+countriesDraftsEnd+band.draw+freshEnd, q.args)
 		if !errors.Is(err, errNotFresh) {
 			return b, err
 		}

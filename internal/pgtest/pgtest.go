@@ -20,6 +20,7 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -172,7 +173,9 @@ func createFrom(ctx context.Context, admin *pgx.Conn, name, tpl string) error {
 
 // ensureTemplate builds the template for level once, under an advisory lock
 // so concurrent test packages wait for the first one, and drops templates of
-// older versions.
+// other versions built more than staleAfter ago (several checkouts of
+// different versions, e.g. git worktrees, test on one server without
+// dropping each other's templates over and over).
 func ensureTemplate(ctx context.Context, admin *pgx.Conn, level Level) (string, error) {
 	digest, err := fingerprint(level)
 	if err != nil {
@@ -203,11 +206,29 @@ func ensureTemplate(ctx context.Context, admin *pgx.Conn, level Level) (string, 
 	if _, err := admin.Exec(ctx, `ALTER DATABASE `+pgx.Identifier{building}.Sanitize()+` RENAME TO `+pgx.Identifier{name}.Sanitize()); err != nil {
 		return "", fmt.Errorf("publish template: %w", err)
 	}
+	// COMMENT takes no parameters; the text is ours (letters and digits).
+	if _, err := admin.Exec(ctx, `COMMENT ON DATABASE `+pgx.Identifier{name}.Sanitize()+` IS '`+
+		builtComment+strconv.FormatInt(time.Now().Unix(), 10)+`'`); err != nil {
+		return "", fmt.Errorf("date template: %w", err)
+	}
 	return name, nil
 }
 
+// builtComment starts a template's database comment, followed by the Unix
+// time it was built; staleAfter is when dropStale drops it.
+const (
+	builtComment = "commonground test template built at "
+	staleAfter   = 24 * time.Hour
+)
+
+// dropStale drops the finished templates of prefix built more than
+// staleAfter ago (or undated). Half-built ones ("_b") belong to whoever
+// builds them, who drops them first.
 func dropStale(ctx context.Context, admin *pgx.Conn, prefix string) {
-	rows, err := admin.Query(ctx, `SELECT datname FROM pg_database WHERE starts_with(datname, $1)`, prefix)
+	rows, err := admin.Query(ctx, `SELECT datname FROM pg_database
+		WHERE starts_with(datname, $1) AND NOT datname LIKE '%\_b'
+			AND coalesce(substring(shobj_description(oid, 'pg_database') FROM '^'||$2||'([0-9]+)$')::bigint, 0) < $3`,
+		prefix, builtComment, time.Now().Add(-staleAfter).Unix())
 	if err != nil {
 		return
 	}
