@@ -16,3 +16,7 @@ func OverlapSQL(v geo.Viewer, oq geo.OverlapQuery) (string, []any, error) {
 	}
 	return pairs + fmt.Sprintf(overlapPageSQL, q.arg(oq.MinScore)+"::float8", q.arg(oq.Page.Limit), q.arg(oq.Page.Offset)), q.args, nil
 }
+
+// AuthCacheHits is how many session and token lookups s answered from its
+// account cache.
+func AuthCacheHits(s *Store) uint64 { return s.auth.hits.Load() }

@@ -81,6 +81,7 @@ func (s *Store) UseLink(ctx context.Context, link, password string, c geo.Client
 		u, err = userByID(ctx, tx, id)
 		return err
 	})
+	s.auth.flush() // even after an error: a failed COMMIT may have committed
 	if err != nil {
 		return "", geo.User{}, fmt.Errorf("postgis: use link: %w", translate(err))
 	}
@@ -141,6 +142,7 @@ func (s *Store) ChangePassword(ctx context.Context, v geo.Viewer, current, next 
 		session, err = s.setPassword(ctx, tx, v.UserID, newPHC, c)
 		return err
 	})
+	s.auth.flush() // even after an error: a failed COMMIT may have committed
 	if err != nil {
 		return "", fmt.Errorf("postgis: change password: %w", translate(err))
 	}

@@ -18,6 +18,8 @@ var (
 	ovlVersion   = prometheus.NewDesc("commonground_overlap_index_data_version", "The data version the overlap index was built from (0: none yet).", nil, nil)
 	ovlPairs     = prometheus.NewDesc("commonground_overlap_index_overlaps", "Overlaps the overlap index found.", nil, nil)
 	ovlSeconds   = prometheus.NewDesc("commonground_overlap_index_build_seconds", "How long the last overlap index build took.", nil, nil)
+	authLookups  = prometheus.NewDesc("commonground_auth_cache_lookups_total", "Session and token lookups made while the account cache was in use, by result (hit, miss).", []string{"result"}, nil)
+	authFlushes  = prometheus.NewDesc("commonground_auth_cache_flushes_total", "Times the account cache was flushed (an account change, or the listener connecting).", nil, nil)
 )
 
 func (c poolCollector) Describe(ch chan<- *prometheus.Desc) {
@@ -29,6 +31,8 @@ func (c poolCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- ovlVersion
 	ch <- ovlPairs
 	ch <- ovlSeconds
+	ch <- authLookups
+	ch <- authFlushes
 }
 
 func (c poolCollector) Collect(ch chan<- prometheus.Metric) {
@@ -52,4 +56,7 @@ func (c poolCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(ovlVersion, prometheus.GaugeValue, float64(iv))
 	ch <- prometheus.MustNewConstMetric(ovlPairs, prometheus.GaugeValue, float64(n))
 	ch <- prometheus.MustNewConstMetric(ovlSeconds, prometheus.GaugeValue, built)
+	ch <- prometheus.MustNewConstMetric(authLookups, prometheus.CounterValue, float64(c.s.auth.hits.Load()), "hit")
+	ch <- prometheus.MustNewConstMetric(authLookups, prometheus.CounterValue, float64(c.s.auth.misses.Load()), "miss")
+	ch <- prometheus.MustNewConstMetric(authFlushes, prometheus.CounterValue, float64(c.s.auth.flushes.Load()))
 }

@@ -122,7 +122,8 @@ func (s *Store) openSession(ctx context.Context, tx pgx.Tx, user int64, c geo.Cl
 	return sec, nil
 }
 
-const selectSessionUser = `SELECT ` + userColumns + `, s.last_seen_at < now() - interval '1 minute'
+const selectSessionUser = `SELECT ` + userColumns + `, s.last_seen_at < now() - interval '1 minute',
+	extract(epoch FROM s.expires_at - now())::float8, extract(epoch FROM now() - s.last_seen_at)::float8
 FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN organisations o ON o.id = u.organisation_id
 WHERE s.id_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()
 	AND s.last_seen_at > now() - make_interval(secs => $2) AND NOT u.disabled`
@@ -131,13 +132,22 @@ WHERE s.id_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()
 // absolute end, used within the idle limit, of a user not disabled. It
 // moves last_seen_at at most once a minute. Anything else, a malformed
 // secret included (refused before any database work): EUnauthorized.
+// While the store is Notified, a live answer is kept for a few seconds
+// (see authCache); a change to the session or its user ends that at once.
 func (s *Store) SessionUser(ctx context.Context, session string) (geo.User, error) {
 	if !secret.Valid(secret.Session, session) {
 		return geo.User{}, geo.Errorf(geo.EUnauthorized, "not signed in")
 	}
 	hash := secret.Hash(session)
+	key, cached, gen := [32]byte(hash), s.Notified(), s.auth.generation()
+	if cached {
+		if e, ok := s.auth.get(s.auth.sessions, key); ok {
+			return e.user, nil
+		}
+	}
 	var stale bool
-	u, err := scanUser(s.pool.QueryRow(ctx, selectSessionUser, hash, s.life.sessionIdle.Seconds()), &stale)
+	var expiresIn, age float64
+	u, err := scanUser(s.pool.QueryRow(ctx, selectSessionUser, hash, s.life.sessionIdle.Seconds()), &stale, &expiresIn, &age)
 	if err == pgx.ErrNoRows {
 		return geo.User{}, geo.Errorf(geo.EUnauthorized, "not signed in")
 	}
@@ -148,6 +158,9 @@ func (s *Store) SessionUser(ctx context.Context, session string) (geo.User, erro
 		if _, err := s.pool.Exec(ctx, `UPDATE sessions SET last_seen_at = now() WHERE id_hash = $1`, hash); err != nil {
 			return geo.User{}, fmt.Errorf("postgis: session user: %w", translate(err))
 		}
+	}
+	if cached {
+		s.auth.put(s.auth.sessions, key, gen, sessionTTL(expiresIn, age, stale, s.life.sessionIdle), authEntry{user: u})
 	}
 	return u, nil
 }
@@ -170,6 +183,7 @@ func (s *Store) SignOut(ctx context.Context, session string, c geo.Client) error
 		}
 		return audit(ctx, tx, auditEntry{event: geo.AuditSignOut, actor: user, subject: user, client: c})
 	})
+	s.auth.flush() // even after an error: a failed COMMIT may have committed
 	if err != nil {
 		return fmt.Errorf("postgis: sign out: %w", translate(err))
 	}

@@ -72,6 +72,7 @@ type Store struct {
 	queryVersion bool
 	overlapIdx   overlapIndexHolder
 	life         lifetimes
+	auth         *authCache
 }
 
 // ParseConfig validates cfg and returns the pool configuration. Its errors
@@ -119,7 +120,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgis: open: %w", translate(err))
 	}
-	return &Store{pool: pool, counts: newCountCache(4096), watch: newVersionWatch(), queryVersion: cfg.QueryVersion, life: lifetimesOf(cfg)}, nil
+	return &Store{pool: pool, counts: newCountCache(4096), watch: newVersionWatch(), queryVersion: cfg.QueryVersion, life: lifetimesOf(cfg), auth: newAuthCache(authCacheSize)}, nil
 }
 
 // Close waits for acquired connections to be released and closes the pool.

@@ -19,23 +19,33 @@ func tokenDest(t *geo.Token, scope *string) []any {
 }
 
 const selectTokenUser = `SELECT ` + userColumns + `, ` + tokenColumns + `,
-	t.last_used_at IS NULL OR t.last_used_at < now() - interval '1 minute'
+	t.last_used_at IS NULL OR t.last_used_at < now() - interval '1 minute',
+	extract(epoch FROM t.expires_at - now())::float8, extract(epoch FROM now() - t.last_used_at)::float8
 FROM api_tokens t JOIN users u ON u.id = t.user_id LEFT JOIN organisations o ON o.id = u.organisation_id
 WHERE t.hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now()) AND NOT u.disabled`
 
 // TokenUser returns the owner and the token of a bearer token that is not
 // revoked or expired, of a user not disabled; it moves last_used_at at most
 // once a minute. Anything else, a malformed token included (refused before
-// any database work): EUnauthorized.
+// any database work): EUnauthorized. While the store is Notified, a live
+// answer is kept for a few seconds (see authCache); a change to the token
+// or its owner ends that at once.
 func (s *Store) TokenUser(ctx context.Context, token string) (geo.User, geo.Token, error) {
 	if !secret.Valid(secret.Token, token) {
 		return geo.User{}, geo.Token{}, geo.Errorf(geo.EUnauthorized, "the token is not valid")
 	}
 	hash := secret.Hash(token)
+	key, cached, gen := [32]byte(hash), s.Notified(), s.auth.generation()
+	if cached {
+		if e, ok := s.auth.get(s.auth.tokens, key); ok {
+			return e.user, e.token, nil
+		}
+	}
 	var t geo.Token
 	var scope string
 	var stale bool
-	u, err := scanUser(s.pool.QueryRow(ctx, selectTokenUser, hash), append(tokenDest(&t, &scope), &stale)...)
+	var expiresIn, age *float64
+	u, err := scanUser(s.pool.QueryRow(ctx, selectTokenUser, hash), append(tokenDest(&t, &scope), &stale, &expiresIn, &age)...)
 	if err == pgx.ErrNoRows {
 		return geo.User{}, geo.Token{}, geo.Errorf(geo.EUnauthorized, "the token is not valid")
 	}
@@ -47,6 +57,9 @@ func (s *Store) TokenUser(ctx context.Context, token string) (geo.User, geo.Toke
 		if err := s.pool.QueryRow(ctx, `UPDATE api_tokens SET last_used_at = now() WHERE hash = $1 RETURNING last_used_at`, hash).Scan(&t.LastUsedAt); err != nil {
 			return geo.User{}, geo.Token{}, fmt.Errorf("postgis: token user: %w", translate(err))
 		}
+	}
+	if cached {
+		s.auth.put(s.auth.tokens, key, gen, tokenTTL(expiresIn, age, stale), authEntry{user: u, token: t})
 	}
 	return u, t, nil
 }
@@ -139,6 +152,7 @@ func (s *Store) RevokeToken(ctx context.Context, v geo.Viewer, id int64) error {
 		return audit(ctx, tx, auditEntry{event: geo.AuditTokenRevoked, actor: v.UserID, subject: owner,
 			detail: map[string]any{"token_id": id}})
 	})
+	s.auth.flush() // even after an error: a failed COMMIT may have committed
 	if err != nil {
 		return fmt.Errorf("postgis: revoke token: %w", translate(err))
 	}

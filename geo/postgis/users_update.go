@@ -62,6 +62,7 @@ func (s *Store) UpdateUser(ctx context.Context, v geo.Viewer, id int64, version 
 		out, err = userByID(ctx, tx, id)
 		return err
 	})
+	s.auth.flush() // even after an error: a failed COMMIT may have committed
 	if err != nil {
 		return geo.User{}, fmt.Errorf("postgis: update user: %w", translate(err))
 	}

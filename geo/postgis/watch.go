@@ -83,9 +83,10 @@ func (s *Store) DataVersion(ctx context.Context) (int64, error) {
 // (Watch is running and its listener connected).
 func (s *Store) Notified() bool { return !s.queryVersion && s.watch.live.Load() }
 
-// Watch runs until ctx ends: it listens for data-version notifications on a
-// connection of its own (reconnecting with back-off when it drops, while
-// DataVersion falls back to a query) and rebuilds the tile aggregates and
+// Watch runs until ctx ends: it listens for data-version and account
+// notifications on a connection of its own (reconnecting with back-off when
+// it drops, while DataVersion falls back to a query and SessionUser and
+// TokenUser to one per call) and rebuilds the tile aggregates and
 // the overlap index after every change. The server runs it; commands and
 // tests need not.
 func (s *Store) Watch(ctx context.Context, log *slog.Logger) {
@@ -112,7 +113,8 @@ func (s *Store) Watch(ctx context.Context, log *slog.Logger) {
 	<-done
 }
 
-// listen holds one LISTEN connection until it fails or ctx ends.
+// listen holds one LISTEN connection, for the data version and for account
+// changes (which flush the authCache), until it fails or ctx ends.
 func (s *Store) listen(ctx context.Context, connected func()) error {
 	cfg := s.pool.Config().ConnConfig
 	cfg.RuntimeParams["application_name"] = listenerName
@@ -125,9 +127,13 @@ func (s *Store) listen(ctx context.Context, connected func()) error {
 		defer cancel()
 		_ = conn.Close(cctx)
 	}()
-	if _, err := conn.Exec(ctx, `LISTEN `+versionChannel); err != nil {
-		return translate(err)
+	for _, ch := range []string{versionChannel, accountsChannel} {
+		if _, err := conn.Exec(ctx, `LISTEN `+ch); err != nil {
+			return translate(err)
+		}
 	}
+	// Account changes made while nobody listened were not heard.
+	s.auth.flush()
 	var v int64
 	if err := conn.QueryRow(ctx, `SELECT version FROM data_version`).Scan(&v); err != nil {
 		return translate(err)
@@ -140,8 +146,13 @@ func (s *Store) listen(ctx context.Context, connected func()) error {
 		if err != nil {
 			return translate(err)
 		}
-		if v, err := strconv.ParseInt(n.Payload, 10, 64); err == nil {
-			s.watch.seen(v)
+		switch n.Channel {
+		case accountsChannel:
+			s.auth.flush()
+		case versionChannel:
+			if v, err := strconv.ParseInt(n.Payload, 10, 64); err == nil {
+				s.watch.seen(v)
+			}
 		}
 	}
 }
