@@ -118,6 +118,9 @@ func New(cfg Config) (*Sender, error) {
 	return s, nil
 }
 
+// Addr is the relay's host:port (no user or password), for logs.
+func (s *Sender) Addr() string { return s.addr }
+
 func cmp(a, b string) string {
 	if a != "" {
 		return a
