@@ -135,11 +135,11 @@ func TestInvitationMailed(t *testing.T) {
 	if rec.Code != 201 || json.Unmarshal(rec.Body.Bytes(), &a) != nil || !strings.Contains(a.Link, "link=cgl_") {
 		t.Fatalf("invite: %d %s", rec.Code, rec.Body)
 	}
-	if a.Mail == nil || !a.Mail.Sent || a.Mail.To != "new.person@example.org" {
+	if a.Mail == nil || !a.Mail.Sent || a.Mail.To != "New.Person@example.org" {
 		t.Fatalf("mail = %+v", a.Mail)
 	}
 	m := <-got
-	if m.rcpt != "RCPT TO:<new.person@example.org>" {
+	if m.rcpt != "RCPT TO:<New.Person@example.org>" {
 		t.Errorf("recipient %q", m.rcpt)
 	}
 	if s := m.header.Get("Subject"); !strings.Contains(s, "invitation to CommonGround") {
@@ -158,7 +158,7 @@ func TestInvitationMailed(t *testing.T) {
 	if rec.Code != 201 || json.Unmarshal(rec.Body.Bytes(), &r) != nil || r.Mail == nil || !r.Mail.Sent {
 		t.Fatalf("reset: %d %s", rec.Code, rec.Body)
 	}
-	if m := <-got; !strings.Contains(strings.ReplaceAll(m.body, "\r\n", "\n"), r.Link) || m.rcpt != "RCPT TO:<new.person@example.org>" {
+	if m := <-got; !strings.Contains(strings.ReplaceAll(m.body, "\r\n", "\n"), r.Link) || m.rcpt != "RCPT TO:<New.Person@example.org>" {
 		t.Errorf("reset mail %q:\n%s", m.rcpt, m.body)
 	}
 }
