@@ -225,19 +225,23 @@ var apiPage = template.Must(template.New("api").Parse(`<!doctype html>
 code{background:#f3f3f3;padding:0 .2em}dt{margin-top:1em;font-weight:600}dd{margin-left:1rem}</style></head>
 <body><h1>CommonGround API</h1><p>OGC API - Features over the alliance's activities. The machine-readable
 definition is at <a href="/api">/api</a> (OpenAPI 3.0).</p><dl>
-{{range .}}<dt><code>GET {{.Path}}</code></dt><dd>{{.Summary}}{{if .Params}}<br>Parameters: {{range $i, $p := .Params}}{{if $i}}, {{end}}<code>{{$p}}</code>{{end}}{{end}}</dd>
+{{range .}}<dt><code>{{.Method}} {{.Path}}</code></dt><dd>{{.Summary}}{{if .Params}}<br>Parameters: {{range $i, $p := .Params}}{{if $i}}, {{end}}<code>{{$p}}</code>{{end}}{{end}}</dd>
 {{end}}</dl></body></html>`))
 
 func (s *server) openapiHTML(c *gin.Context) error {
 	type row struct {
-		Path, Summary string
-		Params        []string
+		Method, Path, Summary string
+		Params                []string
 	}
 	var rows []row
 	for _, op := range s.operations() {
 		ps := append([]string{}, op.params...)
 		sort.Strings(ps)
-		rows = append(rows, row{op.path, op.summary, ps})
+		m := strings.ToUpper(op.method)
+		if m == "" {
+			m = http.MethodGet
+		}
+		rows = append(rows, row{m, op.path, op.summary, ps})
 	}
 	c.Header("Content-Type", "text/html; charset=utf-8")
 	c.Status(http.StatusOK)

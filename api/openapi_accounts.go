@@ -19,7 +19,8 @@ var (
 	userSchema  = map[string]any{"type": "object", "properties": map[string]any{"id": typed("integer"), "email": typed("string"), "display_name": typed("string"), "organisation_id": typed("integer"), "organisation": typed("string"), "role": map[string]any{"type": "string", "enum": []string{"viewer", "editor", "secretariat"}}, "disabled": typed("boolean"), "has_password": typed("boolean"), "single_sign_on": typed("boolean"), "created_at": timeSchema, "last_sign_in_at": timeSchema, "version": typed("integer")}}
 	tokenSchema = map[string]any{"type": "object", "properties": map[string]any{"id": typed("integer"), "user_id": typed("integer"), "name": typed("string"), "prefix": typed("string"), "scope": map[string]any{"type": "string", "enum": []string{"read", "write"}}, "created_at": timeSchema, "expires_at": timeSchema, "last_used_at": timeSchema, "revoked_at": timeSchema}}
 	userAnswer  = object(nil, map[string]any{"user": userSchema})
-	linkAnswer  = object(nil, map[string]any{"link": typed("string"), "expires_at": timeSchema})
+	mailSchema  = object([]string{"sent", "to"}, map[string]any{"sent": typed("boolean"), "to": typed("string"), "error": typed("string")})
+	linkAnswer  = object(nil, map[string]any{"link": typed("string"), "expires_at": timeSchema, "mail": mailSchema})
 )
 
 // accountOperations documents /auth/*, /users and /audit.
@@ -42,12 +43,12 @@ func accountOperations() []operation {
 			body: object([]string{"link", "password"}, map[string]any{"link": typed("string"), "password": map[string]any{"type": "string", "minLength": 12}}), ok: userAnswer},
 		{path: "/users", summary: "People: the secretariat sees everyone (or one organisation), members the people of their own organisation", params: []string{"organisation"}, media: mediaJSON,
 			ok: object(nil, map[string]any{"users": map[string]any{"type": "array", "items": userSchema}})},
-		{path: "/users", method: "post", summary: "Invite a person (secretariat): the answer holds the single-use link to copy to them", status: "201", media: mediaJSON,
+		{path: "/users", method: "post", summary: "Invite a person (secretariat): the answer holds the single-use link to copy to them, and, when an SMTP relay is configured, mail: whether it was also mailed to them (a failed send never fails the invitation)", status: "201", media: mediaJSON,
 			body: object([]string{"email", "display_name", "role"}, map[string]any{"email": typed("string"), "display_name": typed("string"), "organisation_id": typed("integer"), "role": map[string]any{"type": "string", "enum": []string{"viewer", "editor", "secretariat"}}}),
-			ok:   object(nil, map[string]any{"user": userSchema, "link": typed("string"), "expires_at": timeSchema})},
+			ok:   object(nil, map[string]any{"user": userSchema, "link": typed("string"), "expires_at": timeSchema, "mail": mailSchema})},
 		{path: "/users/{id}", method: "patch", summary: "Change a person (secretariat; JSON merge patch): If-Match with the user's version (\"3\") is required (428 without, 412 with current_version when stale); disabling ends their sessions and tokens", pathParams: []string{"id"}, media: mediaJSON,
 			body: object(nil, map[string]any{"display_name": typed("string"), "role": map[string]any{"type": "string", "enum": []string{"viewer", "editor", "secretariat"}}, "disabled": typed("boolean"), "organisation_id": typed("integer")}), ok: userAnswer},
-		{path: "/users/{id}/reset", method: "post", summary: "A password reset link for a person (secretariat), to copy to them", status: "201", pathParams: []string{"id"}, media: mediaJSON, ok: linkAnswer},
+		{path: "/users/{id}/reset", method: "post", summary: "A password reset link for a person (secretariat), to copy to them; mailed to them too when an SMTP relay is configured (mail as for POST /users)", status: "201", pathParams: []string{"id"}, media: mediaJSON, ok: linkAnswer},
 		{path: "/audit", summary: "The audit log of security events, newest first (secretariat)", params: []string{"limit", "offset"}, media: mediaJSON,
 			ok: object(nil, map[string]any{"audit": map[string]any{"type": "array", "items": map[string]any{"type": "object"}}})},
 	}

@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"encoding/json"
+	"html/template"
 	"net/http"
 	"regexp"
 	"strings"
@@ -68,5 +69,36 @@ func TestOpenAPIDocument(t *testing.T) {
 	}
 	if !documented["GET /collections/activities/items"] || !documented["PATCH /users/{id}"] || len(served) < 20 {
 		t.Errorf("suspiciously few routes: %d served, %d documented", len(served), len(documented))
+	}
+}
+
+// TestAPIPageMethods: /api.html lists every operation of /api under its
+// own method (POST /users, PATCH /users/{id}, DELETE ...), not all as GET.
+func TestAPIPageMethods(t *testing.T) {
+	e := newEnv(t, refURL, postgis.Config{}, nil)
+	var doc struct {
+		Paths map[string]map[string]json.RawMessage
+	}
+	if err := json.Unmarshal(e.do(t, http.MethodGet, "/api").Body.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	page := e.do(t, http.MethodGet, "/api.html").Body.String()
+	others := 0
+	for path, ops := range doc.Paths {
+		for m := range ops {
+			if m == "parameters" {
+				continue
+			}
+			if m != "get" {
+				others++
+			}
+			want := "<code>" + strings.ToUpper(m) + " " + template.HTMLEscapeString(path) + "</code>"
+			if !strings.Contains(page, want) {
+				t.Errorf("/api.html lacks %s", want)
+			}
+		}
+	}
+	if others == 0 {
+		t.Fatal("the document has no operation but GET; nothing was checked")
 	}
 }

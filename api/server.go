@@ -58,6 +58,9 @@ type Config struct {
 	// CookieSecure is when the session cookie is Secure: CookieSecureAuto
 	// (the default, ""), CookieSecureAlways or CookieSecureNever.
 	CookieSecure string
+	// Mailer sends invitation and reset links; nil: none (links are only
+	// shown to copy).
+	Mailer Mailer
 }
 
 // exportRoute streams whole filtered sets and has its own deadline.

@@ -53,7 +53,9 @@ type inviteBody struct {
 }
 
 // inviteUser answers POST /users (secretariat): 201 {"user", "link",
-// "expires_at"}, the link to copy to the invited person.
+// "expires_at"}, the link to copy to the invited person, and "mail"
+// ({"sent", "to", "error"}) when an SMTP relay is configured: the link is
+// mailed to the person too, and a failed send still leaves the invitation.
 func (s *server) inviteUser(c *gin.Context) error {
 	v := viewerOf(c)
 	if err := geo.Authorise(v, geo.ActManageUsers, geo.Object{}); err != nil {
@@ -72,7 +74,13 @@ func (s *server) inviteUser(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	return writeAccount(c, http.StatusCreated, gin.H{"user": u, "link": acceptURL(c, link), "expires_at": expires})
+	url := acceptURL(c, link)
+	out := gin.H{"user": u, "link": url, "expires_at": expires}
+	subject, body := invitationMail(inviterName(c), url, expires)
+	if m := s.mailLink(c, u.Email, subject, body); m != nil {
+		out["mail"] = m
+	}
+	return writeAccount(c, http.StatusCreated, out)
 }
 
 // acceptURL is the absolute address of the web app's page that accepts
@@ -159,7 +167,8 @@ func ifMatchVersion(h string) (int, error) {
 }
 
 // resetLink answers POST /users/{id}/reset (secretariat): 201 {"link",
-// "expires_at"}, a password reset link to copy.
+// "expires_at"}, a password reset link to copy, and "mail" as for
+// inviteUser when a relay is configured.
 func (s *server) resetLink(c *gin.Context) error {
 	v := viewerOf(c)
 	if err := geo.Authorise(v, geo.ActManageUsers, geo.Object{}); err != nil {
@@ -174,7 +183,33 @@ func (s *server) resetLink(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	return writeAccount(c, http.StatusCreated, gin.H{"link": acceptURL(c, link), "expires_at": expires})
+	url := acceptURL(c, link)
+	out := gin.H{"link": url, "expires_at": expires}
+	if to := s.userEmail(c, v, id); to != "" {
+		subject, body := resetMail(inviterName(c), url, expires)
+		if m := s.mailLink(c, to, subject, body); m != nil {
+			out["mail"] = m
+		}
+	}
+	return writeAccount(c, http.StatusCreated, out)
+}
+
+// userEmail is the address of user id, "" without a mailer (no need to
+// look) or when it cannot be read.
+func (s *server) userEmail(c *gin.Context, v geo.Viewer, id int64) string {
+	if s.cfg.Mailer == nil {
+		return ""
+	}
+	list, err := s.store.Users(c.Request.Context(), v, 0)
+	if err != nil {
+		return ""
+	}
+	for _, u := range list {
+		if u.ID == id {
+			return u.Email
+		}
+	}
+	return ""
 }
 
 // auditLog answers GET /audit?limit&offset (secretariat), newest first.

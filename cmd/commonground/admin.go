@@ -8,7 +8,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
+
+	"golang.org/x/term"
 
 	"github.com/commonground/commonground/geo"
 	"github.com/commonground/commonground/geo/postgis"
@@ -60,8 +63,12 @@ func createAdmin(ctx context.Context, cfg config, args []string, std stdio) erro
 	})
 }
 
-// readPassword reads one line from standard input, without its line end.
+// readPassword reads the password: from a terminal, asked twice without
+// echo; otherwise one line from standard input, without its line end.
 func readPassword(std stdio) (string, error) {
+	if f, ok := std.in.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		return promptPassword(int(f.Fd()), std.err)
+	}
 	r := bufio.NewReader(io.LimitReader(std.in, geo.MaxPasswordLength+2))
 	line, err := r.ReadString('\n')
 	if err != nil && err != io.EOF {
@@ -72,6 +79,28 @@ func readPassword(std stdio) (string, error) {
 		return "", fmt.Errorf("create-admin: no password on standard input (or use --generate)")
 	}
 	return line, nil
+}
+
+// promptPassword asks for the password twice on the terminal fd, without
+// echo; the two must match.
+func promptPassword(fd int, out io.Writer) (string, error) {
+	var pw [2]string
+	for i, prompt := range []string{"Password: ", "Repeat the password: "} {
+		fmt.Fprint(out, prompt)
+		b, err := term.ReadPassword(fd)
+		fmt.Fprintln(out)
+		if err != nil {
+			return "", fmt.Errorf("create-admin: read the password: %w", err)
+		}
+		pw[i] = string(b)
+	}
+	switch {
+	case pw[0] == "":
+		return "", fmt.Errorf("create-admin: no password given (or use --generate)")
+	case pw[0] != pw[1]:
+		return "", fmt.Errorf("create-admin: the two passwords differ")
+	}
+	return pw[0], nil
 }
 
 // describe is a coded error as one line for the operator: its message and

@@ -79,3 +79,19 @@ func TestCreateAdmin(t *testing.T) {
 		t.Errorf("no --email = %v, want exit 2", err)
 	}
 }
+
+// TestReadPasswordPipe: standard input that is a pipe (an *os.File, but no
+// terminal) is read as one line, as before the terminal prompt existed.
+func TestReadPasswordPipe(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	go func() { _, _ = w.WriteString("piped password here\r\n"); w.Close() }()
+	var stderr strings.Builder
+	pw, err := readPassword(stdio{in: r, err: &stderr})
+	if err != nil || pw != "piped password here" || stderr.Len() != 0 {
+		t.Fatalf("readPassword(pipe) = %q, %v; prompted %q", pw, err, stderr.String())
+	}
+}

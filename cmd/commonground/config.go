@@ -3,11 +3,13 @@ package main
 import (
 	"fmt"
 	"log/slog"
+	"os"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/commonground/commonground/geo/postgis"
+	"github.com/commonground/commonground/internal/mail"
 )
 
 // config is every setting of the binary, read from environment variables.
@@ -34,6 +36,10 @@ type config struct {
 	CookieSecure      string
 	SessionIdle       time.Duration
 	SessionMax        time.Duration
+	SMTPURL           string
+	SMTPFrom          string
+	SMTPPasswordFile  string
+	SMTPPlaintext     bool
 }
 
 // setting is one environment variable: its name, default and parser.
@@ -69,6 +75,10 @@ func (c *config) settings() []setting {
 		{"COMMONGROUND_COOKIE_SECURE", "auto", "when the session cookie is Secure: auto (unless plain HTTP to localhost), always or never", oneOf(&c.CookieSecure, "auto", "always", "never")},
 		{"COMMONGROUND_SESSION_IDLE", "12h", "a sign-in session ends after this long unused", duration(&c.SessionIdle)},
 		{"COMMONGROUND_SESSION_MAX", "168h", "a sign-in session ends this long after sign-in, used or not", duration(&c.SessionMax)},
+		{"COMMONGROUND_SMTP_URL", "", "SMTP relay for invitation and reset links: smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465; empty: no mail, links are only shown to copy", str(&c.SMTPURL)},
+		{"COMMONGROUND_SMTP_FROM", "", "From address of those mails, e.g. CommonGround <noreply@example.org>; needed with a relay", str(&c.SMTPFrom)},
+		{"COMMONGROUND_SMTP_PASSWORD_FILE", "", "file holding the relay password (instead of the one in the URL)", str(&c.SMTPPasswordFile)},
+		{"COMMONGROUND_SMTP_PLAINTEXT", "false", "allow an smtp:// relay that offers no STARTTLS (always allowed on a loopback host)", boolean(&c.SMTPPlaintext)},
 	}
 }
 
@@ -100,6 +110,9 @@ func (c config) check() error {
 	if c.SessionIdle > c.SessionMax {
 		return fmt.Errorf("config: COMMONGROUND_SESSION_IDLE (%s) must not be longer than COMMONGROUND_SESSION_MAX (%s)", c.SessionIdle, c.SessionMax)
 	}
+	if _, err := c.mailer(); err != nil {
+		return err
+	}
 	if _, err := postgis.ParseConfig(c.store()); err != nil {
 		return fmt.Errorf("config: DATABASE_URL: %s", firstLine(err.Error()))
 	}
@@ -109,6 +122,28 @@ func (c config) check() error {
 func (c config) store() postgis.Config {
 	return postgis.Config{URL: c.DatabaseURL, MaxConns: c.DBMaxConns, StatementTimeout: c.StatementTimeout,
 		QueryVersion: c.QueryVersion, JIT: c.DBJIT, SessionIdle: c.SessionIdle, SessionMax: c.SessionMax}
+}
+
+// mailer is the SMTP sender, nil without COMMONGROUND_SMTP_URL. Its error
+// names the setting and never shows the URL (it may hold the password).
+func (c config) mailer() (*mail.Sender, error) {
+	mc := mail.Config{URL: c.SMTPURL, From: c.SMTPFrom, Plaintext: c.SMTPPlaintext}
+	if c.SMTPPasswordFile != "" {
+		b, err := os.ReadFile(c.SMTPPasswordFile)
+		if err != nil {
+			return nil, fmt.Errorf("config: COMMONGROUND_SMTP_PASSWORD_FILE: cannot read it")
+		}
+		mc.Password = strings.TrimRight(string(b), "\r\n")
+	}
+	s, err := mail.New(mc)
+	if err != nil {
+		name := "COMMONGROUND_SMTP_URL"
+		if strings.HasPrefix(err.Error(), "From") || strings.Contains(err.Error(), "From address") {
+			name = "COMMONGROUND_SMTP_FROM"
+		}
+		return nil, fmt.Errorf("config: %s: %s", name, err)
+	}
+	return s, nil
 }
 
 func firstLine(s string) string {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -88,5 +89,39 @@ func TestReadmeDocumentsEverySetting(t *testing.T) {
 		if !strings.Contains(string(readme), row) {
 			t.Errorf("README has no row starting %s", row)
 		}
+	}
+}
+
+// TestConfigSMTP: no relay by default; a malformed relay URL or From stops
+// start-up with one line naming the setting and never the password.
+func TestConfigSMTP(t *testing.T) {
+	env := func(kv map[string]string) func(string) string { return func(k string) string { return kv[k] } }
+	c, err := loadConfig(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m, err := c.mailer(); m != nil || err != nil {
+		t.Fatalf("default mailer = %v, %v", m, err)
+	}
+	for name, kv := range map[string]map[string]string{
+		"COMMONGROUND_SMTP_URL":           {"COMMONGROUND_SMTP_URL": "smtp://u:hunter2@host:99999", "COMMONGROUND_SMTP_FROM": "a@example.org"},
+		"COMMONGROUND_SMTP_FROM":          {"COMMONGROUND_SMTP_URL": "smtp://u:hunter2@host"},
+		"COMMONGROUND_SMTP_PASSWORD_FILE": {"COMMONGROUND_SMTP_URL": "smtp://u@host", "COMMONGROUND_SMTP_FROM": "a@example.org", "COMMONGROUND_SMTP_PASSWORD_FILE": "/nonexistent/pw"},
+	} {
+		_, err := loadConfig(env(kv))
+		if err == nil || !strings.Contains(err.Error(), name) || strings.Contains(err.Error(), "hunter2") || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	pw := filepath.Join(t.TempDir(), "pw")
+	if err := os.WriteFile(pw, []byte("from-file\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err = loadConfig(env(map[string]string{"COMMONGROUND_SMTP_URL": "smtps://u@mail.example.org", "COMMONGROUND_SMTP_FROM": "CG <a@example.org>", "COMMONGROUND_SMTP_PASSWORD_FILE": pw}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m, err := c.mailer(); err != nil || m == nil || m.Addr() != "mail.example.org:465" {
+		t.Fatalf("mailer = %v, %v", m, err)
 	}
 }

@@ -40,10 +40,18 @@ func serve(ctx context.Context, stopSignals func(), cfg config, log *slog.Logger
 			log.Warn("the web app is not built: / answers 503 until `make frontend` runs before `go build`")
 			assets = nil
 		}
-		h := api.New(s, log, api.Config{HandlerTimeout: cfg.HandlerTimeout, MaxBodyBytes: cfg.MaxBodyBytes,
+		acfg := api.Config{HandlerTimeout: cfg.HandlerTimeout, MaxBodyBytes: cfg.MaxBodyBytes,
 			ExportTimeout: cfg.ExportTimeout, TileCacheBytes: cfg.TileCacheMB << 20, NoTileCache: cfg.TileCacheMB == 0,
-			CookieSecure: cfg.CookieSecure},
-			assets, reg, reg)
+			CookieSecure: cfg.CookieSecure}
+		m, err := cfg.mailer() // checked by loadConfig already
+		if err != nil {
+			return err
+		}
+		if m != nil { // a nil *mail.Sender must not become a non-nil Mailer
+			acfg.Mailer = m
+			log.Info("invitation and reset links are mailed", "relay", m.Addr())
+		}
+		h := api.New(s, log, acfg, assets, reg, reg)
 		go s.Watch(ctx, log)
 		return listenAndDrain(ctx, stopSignals, cfg, log, h)
 	})

@@ -6,6 +6,7 @@ import {
   emailProblem,
   expiryFromDays,
   formatExpiry,
+  mailNote,
   problemsOf,
   throttledMessage,
   tokenState,
@@ -138,5 +139,15 @@ describe('describing a user', () => {
   it('names the role and the organisation', () => {
     expect(describeUser({ display_name: 'Ana', role: 'editor', organisation: 'Oxfam' })).toBe('Ana, Editor at Oxfam');
     expect(describeUser({ display_name: 'Ben', role: 'secretariat' })).toBe('Ben, Secretariat');
+  });
+});
+
+describe('mailNote', () => {
+  it('says where a mailed link went, or why it was not mailed', () => {
+    expect(mailNote({ sent: true, to: 'a@example.org' })).toEqual({ ok: true, text: 'Sent to a@example.org.' });
+    const n = mailNote({ sent: false, to: 'a@example.org', error: 'connection refused' });
+    expect(n.ok).toBe(false);
+    expect(n.text).toContain('connection refused');
+    expect(n.text).toContain('a@example.org');
   });
 });

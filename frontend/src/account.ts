@@ -4,7 +4,7 @@
  * it is sent, which field a server problem names, and where an invitation
  * or reset link is in the page's address.
  */
-import type { ApiError, Token, User, UserRole } from './api.ts';
+import type { ApiError, LinkMail, Token, User, UserRole } from './api.ts';
 import { formatDate } from './format.ts';
 
 /** The badge an activity's visibility earns: "Members only", "Draft", or none for a public one. */
@@ -180,4 +180,10 @@ export function withoutAcceptLink(loc: { pathname: string; search: string; hash:
   const hash = /^#\/?accept\?/.test(loc.hash) ? '' : loc.hash;
   const s = q.toString();
   return `${path}${s ? `?${s}` : ''}${hash}`;
+}
+
+/** What the Users area says beside a link about mailing it: "Sent to <email>." or why not. */
+export function mailNote(mail: LinkMail): { ok: boolean; text: string } {
+  if (mail.sent) return { ok: true, text: `Sent to ${mail.to}.` };
+  return { ok: false, text: `Not mailed to ${mail.to}: ${mail.error || 'the mail relay failed'}. Copy the link instead.` };
 }

@@ -484,10 +484,21 @@ export interface AuditEntry {
   detail?: Record<string, unknown>;
 }
 
-/** A link to pass on (an invitation or a password reset): shown to copy, as no mail is sent. */
+/** What became of mailing a link: present only when the server has an SMTP relay. */
+export interface LinkMail {
+  sent: boolean;
+  to: string;
+  error?: string;
+}
+
+/**
+ * A link to pass on (an invitation or a password reset): always shown to copy; also mailed to
+ * the person when the server has an SMTP relay (then `mail` says how that went).
+ */
 export interface AccountLink {
   link: string;
   expires_at: string;
+  mail?: LinkMail;
 }
 
 export interface NewUser {

@@ -31,79 +31,123 @@ func errBadCredentials() error {
 	return geo.Errorf(geo.EUnauthorized, "the email or password is wrong")
 }
 
+// lockEmail serialises the sign-ins of one (normalised) email across every
+// server sharing the database until tx ends, so the failure count and the
+// attempt it leads to are one step: concurrent wrong passwords cannot all
+// pass a count that none of them has yet added to.
+const lockEmail = `SELECT pg_advisory_xact_lock(hashtextextended('commonground.sign_in:' || lower($1), 0))`
+
+const updateHash = `UPDATE users SET password_hash = $2 WHERE id = $1 AND password_hash = $3`
+
 // SignIn checks email and password and opens a session, returning its
 // secret (cgs_...). ETooMany after 5 failures for the email or 50 for the
 // address within 15 minutes. An unknown email, a wrong password, a user
 // without a password and a disabled user are all EUnauthorized with the
-// same message, after the same argon2id work. The attempt and its audit
-// event (sign_in, sign_in.failed, sign_in.throttled) are written in one
-// transaction.
+// same message, after the same argon2id work. Count, verification, the
+// attempt and its audit event (sign_in, sign_in.failed, sign_in.throttled)
+// are one transaction under a lock on the email (lockEmail), so no more
+// than 5 wrong passwords for one email are ever tried in a window however
+// many arrive at once. A good password stored with older argon2id
+// parameters is rehashed with the current ones in the same transaction.
+// Now and then (1 in pruneEvery) a sign-in also prunes old attempts,
+// sessions and links (Prune).
 func (s *Store) SignIn(ctx context.Context, email, password string, c geo.Client) (string, geo.User, error) {
 	email = geo.NormaliseEmail(email)
 	if len(email) > geo.MaxEmailLength || len(password) > geo.MaxPasswordLength {
 		secret.DummyVerify(password[:min(len(password), geo.MaxPasswordLength)])
 		return "", geo.User{}, errBadCredentials()
 	}
-	var byEmail, byAddress int
-	if err := s.pool.QueryRow(ctx, countFailures, email, address(c.Address)).Scan(&byEmail, &byAddress); err != nil {
-		return "", geo.User{}, fmt.Errorf("postgis: sign in: %w", translate(err))
+	if s.signIns.Add(1)%pruneEvery == 0 {
+		// Housekeeping failing must not stop a sign-in; the next one retries.
+		_ = s.Prune(ctx)
 	}
-	if byEmail >= maxFailuresEmail || byAddress >= maxFailuresAddress {
-		err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-			return audit(ctx, tx, auditEntry{event: geo.AuditSignInThrottle, email: email, client: c})
-		})
-		if err != nil {
-			return "", geo.User{}, fmt.Errorf("postgis: sign in: %w", translate(err))
-		}
-		return "", geo.User{}, geo.Errorf(geo.ETooMany, "too many failed sign-ins; try again in 15 minutes")
-	}
-	var phc string
-	u, err := scanUser(s.pool.QueryRow(ctx, selectUserForSignIn, email), &phc)
-	if err != nil && err != pgx.ErrNoRows {
-		return "", geo.User{}, fmt.Errorf("postgis: sign in: %w", translate(err))
-	}
-	ok, reason := false, "unknown email"
-	if phc == "" {
-		secret.DummyVerify(password)
-		if u.ID != 0 {
-			reason = "no password"
-		}
-	} else {
-		good, verr := secret.VerifyPassword(phc, password)
-		ok, reason = good && verr == nil && !u.Disabled, "wrong password"
-		if good && u.Disabled {
-			reason = "disabled"
-		}
-	}
-	return s.finishSignIn(ctx, u, email, ok, reason, c)
-}
-
-func (s *Store) finishSignIn(ctx context.Context, u geo.User, email string, ok bool, reason string, c geo.Client) (string, geo.User, error) {
-	var session string
+	var (
+		session string
+		u       geo.User
+		answer  error
+	)
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, insertAttempt, email, address(c.Address), ok); err != nil {
+		if _, err := tx.Exec(ctx, lockEmail, email); err != nil {
 			return err
+		}
+		var byEmail, byAddress int
+		if err := tx.QueryRow(ctx, countFailures, email, address(c.Address)).Scan(&byEmail, &byAddress); err != nil {
+			return err
+		}
+		if byEmail >= maxFailuresEmail || byAddress >= maxFailuresAddress {
+			answer = geo.Errorf(geo.ETooMany, "too many failed sign-ins; try again in 15 minutes")
+			return audit(ctx, tx, auditEntry{event: geo.AuditSignInThrottle, email: email, client: c})
+		}
+		var phc string
+		var err error
+		u, err = scanUser(tx.QueryRow(ctx, selectUserForSignIn, email), &phc)
+		if err != nil && err != pgx.ErrNoRows {
+			return err
+		}
+		ok, reason := checkPassword(u, phc, password)
+		if ok && secret.NeedsRehash(phc) {
+			next, err := secret.HashPassword(password)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, updateHash, u.ID, next, phc); err != nil {
+				return err
+			}
 		}
 		if !ok {
-			return audit(ctx, tx, auditEntry{event: geo.AuditSignInFailed, subject: u.ID, email: email, client: c,
-				detail: map[string]any{"reason": reason}})
+			answer = errBadCredentials()
 		}
-		var err error
-		if session, err = s.openSession(ctx, tx, u.ID, c); err != nil {
-			return err
-		}
-		if err := tx.QueryRow(ctx, `UPDATE users SET last_sign_in_at = now() WHERE id = $1 RETURNING last_sign_in_at`, u.ID).Scan(&u.LastSignInAt); err != nil {
-			return err
-		}
-		return audit(ctx, tx, auditEntry{event: geo.AuditSignIn, actor: u.ID, subject: u.ID, client: c})
+		session, err = s.recordSignIn(ctx, tx, &u, email, ok, reason, c)
+		return err
 	})
 	if err != nil {
 		return "", geo.User{}, fmt.Errorf("postgis: sign in: %w", translate(err))
 	}
-	if !ok {
-		return "", geo.User{}, errBadCredentials()
+	if answer != nil {
+		return "", geo.User{}, answer
 	}
 	return session, u, nil
+}
+
+// checkPassword verifies password against the stored hash phc of u (u.ID 0
+// and phc "" for an unknown email), with the same argon2id work whatever
+// the case, and says why it failed.
+func checkPassword(u geo.User, phc, password string) (ok bool, reason string) {
+	if phc == "" {
+		secret.DummyVerify(password)
+		if u.ID != 0 {
+			return false, "no password"
+		}
+		return false, "unknown email"
+	}
+	good, err := secret.VerifyPassword(phc, password)
+	switch {
+	case !good || err != nil:
+		return false, "wrong password"
+	case u.Disabled:
+		return false, "disabled"
+	}
+	return true, ""
+}
+
+// recordSignIn writes the attempt and its audit event in tx and, when ok,
+// opens the session and moves u's last_sign_in_at.
+func (s *Store) recordSignIn(ctx context.Context, tx pgx.Tx, u *geo.User, email string, ok bool, reason string, c geo.Client) (string, error) {
+	if _, err := tx.Exec(ctx, insertAttempt, email, address(c.Address), ok); err != nil {
+		return "", err
+	}
+	if !ok {
+		return "", audit(ctx, tx, auditEntry{event: geo.AuditSignInFailed, subject: u.ID, email: email, client: c,
+			detail: map[string]any{"reason": reason}})
+	}
+	session, err := s.openSession(ctx, tx, u.ID, c)
+	if err != nil {
+		return "", err
+	}
+	if err := tx.QueryRow(ctx, `UPDATE users SET last_sign_in_at = now() WHERE id = $1 RETURNING last_sign_in_at`, u.ID).Scan(&u.LastSignInAt); err != nil {
+		return "", err
+	}
+	return session, audit(ctx, tx, auditEntry{event: geo.AuditSignIn, actor: u.ID, subject: u.ID, client: c})
 }
 
 const insertSession = `INSERT INTO sessions (id_hash, user_id, expires_at, user_agent, address)

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -73,6 +74,7 @@ type Store struct {
 	overlapIdx   overlapIndexHolder
 	life         lifetimes
 	auth         *authCache
+	signIns      atomic.Uint64 // sign-ins so far, for pruning 1 in pruneEvery
 }
 
 // ParseConfig validates cfg and returns the pool configuration. Its errors

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -40,6 +41,36 @@ var ErrMalformed = errors.New("secret: malformed password hash")
 
 var b64 = base64.RawStdEncoding
 
+// MaxConcurrent is how many argon2id computations (hashing, verification,
+// DummyVerify) run at once in this process; the others wait their turn.
+// Each takes Default.Memory (64 MiB), so on a small server a burst of
+// sign-ins cannot take the memory of the box, and the waiting ones queue
+// instead of thrashing the CPUs.
+const MaxConcurrent = 2
+
+// slots is the semaphore of MaxConcurrent argon2id computations; inFlight
+// and peak count them, for the tests.
+var (
+	slots    = make(chan struct{}, MaxConcurrent)
+	inFlight atomic.Int32
+	peak     atomic.Int32
+)
+
+// idKey is argon2.IDKey under the semaphore.
+func idKey(pw, salt []byte, time, memory uint32, threads uint8, keyLen uint32) []byte {
+	slots <- struct{}{}
+	defer func() { <-slots }()
+	n := inFlight.Add(1)
+	defer inFlight.Add(-1)
+	for {
+		p := peak.Load()
+		if n <= p || peak.CompareAndSwap(p, n) {
+			break
+		}
+	}
+	return argon2.IDKey(pw, salt, time, memory, threads, keyLen)
+}
+
 // HashPassword returns the argon2id PHC string of pw with a random salt:
 // $argon2id$v=19$m=65536,t=2,p=1$salt$hash. The error is for a password
 // over 1 MiB, which callers should have refused (geo.ValidatePassword).
@@ -50,7 +81,7 @@ func HashPassword(pw string) (string, error) {
 	p := Default
 	salt := make([]byte, p.SaltLen)
 	_, _ = rand.Read(salt)
-	key := argon2.IDKey([]byte(pw), salt, p.Time, p.Memory, p.Threads, p.KeyLen)
+	key := idKey([]byte(pw), salt, p.Time, p.Memory, p.Threads, p.KeyLen)
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, p.Memory, p.Time, p.Threads,
 		b64.EncodeToString(salt), b64.EncodeToString(key)), nil
 }
@@ -63,7 +94,7 @@ func VerifyPassword(phc, pw string) (ok bool, err error) {
 	if err != nil {
 		return false, err
 	}
-	got := argon2.IDKey([]byte(pw), salt, p.Time, p.Memory, p.Threads, p.KeyLen)
+	got := idKey([]byte(pw), salt, p.Time, p.Memory, p.Threads, p.KeyLen)
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
 }
 
@@ -75,7 +106,7 @@ var dummySalt = make([]byte, 16)
 // user takes as long as a wrong password.
 func DummyVerify(pw string) {
 	p := Default
-	key := argon2.IDKey([]byte(pw), dummySalt, p.Time, p.Memory, p.Threads, p.KeyLen)
+	key := idKey([]byte(pw), dummySalt, p.Time, p.Memory, p.Threads, p.KeyLen)
 	subtle.ConstantTimeCompare(key, key)
 }
 

@@ -195,3 +195,37 @@ func BenchmarkHashPassword(b *testing.B) {
 		}
 	}
 }
+
+// TestArgon2Concurrency: a burst of hashing, verification and DummyVerify
+// never runs more than MaxConcurrent argon2id computations at once.
+func TestArgon2Concurrency(t *testing.T) {
+	phc, err := HashPassword("correct horse battery staple")
+	if err != nil {
+		t.Fatal(err)
+	}
+	peak.Store(0)
+	done := make(chan struct{})
+	const n = 8
+	for i := range n {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			switch i % 3 {
+			case 0:
+				_, _ = HashPassword("another password here")
+			case 1:
+				_, _ = VerifyPassword(phc, "wrong password here")
+			default:
+				DummyVerify("whatever it is")
+			}
+		}()
+	}
+	for range n {
+		<-done
+	}
+	if p := peak.Load(); p < 1 || p > MaxConcurrent {
+		t.Fatalf("peak concurrent argon2id = %d, want 1..%d", p, MaxConcurrent)
+	}
+	if len(slots) != 0 || inFlight.Load() != 0 {
+		t.Fatalf("slots held after the burst: %d, in flight %d", len(slots), inFlight.Load())
+	}
+}

@@ -44,6 +44,7 @@ var Rules = map[string]Rule{
 	"internal/glyphs":   {MayImport: []string{"geo"}, Never: []string{Module + "/api", gin, pgx, Module + "/geo/postgis"}},
 	"internal/dataload": {MayImport: []string{"geo", "geo/demo", "geo/reference", "geo/postgis"}, Never: []string{Module + "/api", gin}},
 	"internal/layering": {StdOnly: true},
+	"internal/mail":     {StdOnly: true}, // net/smtp only; api sees it through its Mailer interface
 	"migrations":        {StdOnly: true},
 	"frontend":          {StdOnly: true},
 }

@@ -1,7 +1,7 @@
 /**
  * The secretariat's area: the users (filtered by organisation) with their
  * role and state to change, an invitation form whose link is shown to copy
- * (no mail is sent), reset links, and the audit log, newest first.
+ * (and mailed when the server has an SMTP relay), reset links, and the audit log, newest first.
  */
 import { useState } from 'preact/hooks';
 
@@ -15,13 +15,14 @@ import {
   resetLink,
   users,
   type AccountLink,
+  type LinkMail,
   type FeatureCollection,
   type Organisation,
   type User,
   type UserPatch,
   type UserRole,
 } from '../../api.ts';
-import { formatExpiry, problemsOf, ROLE_NAMES, validateInvite, type FieldProblems } from '../../account.ts';
+import { formatExpiry, mailNote, problemsOf, ROLE_NAMES, validateInvite, type FieldProblems } from '../../account.ts';
 import { formatDate } from '../../format.ts';
 import { ErrorNote, Loading, useAsync } from '../common.tsx';
 import { CopyBox, Dialog, Field, FormProblem } from './Dialog.tsx';
@@ -85,6 +86,7 @@ function People({ orgs }: { orgs: Orgs }) {
           <p>
             <strong>{link.what}</strong> Pass this link on; it works once and expires {formatExpiry(link.expires_at)}.
           </p>
+          {link.mail && <MailNote mail={link.mail} />}
           <CopyBox label="Link" value={link.link} />
           <button type="button" class="link" onClick={() => setLink(null)}>
             Done
@@ -94,7 +96,7 @@ function People({ orgs }: { orgs: Orgs }) {
       <Invite
         orgs={orgs}
         onInvited={(r) => {
-          setLink({ link: r.link, expires_at: r.expires_at, what: `${r.user.display_name} is invited.` });
+          setLink({ link: r.link, expires_at: r.expires_at, mail: r.mail, what: `${r.user.display_name} is invited.` });
           reload();
         }}
       />
@@ -115,6 +117,16 @@ function People({ orgs }: { orgs: Orgs }) {
         <UserTable users={list.data} onChanged={reload} onLink={(l, u) => setLink({ ...l, what: `A password reset link for ${u.display_name}.` })} />
       )}
     </>
+  );
+}
+
+/** Whether the link was also mailed: "Sent to <email>", or why not (the link is there to copy either way). */
+function MailNote({ mail }: { mail: LinkMail }) {
+  const n = mailNote(mail);
+  return (
+    <p class={n.ok ? undefined : 'error'} data-testid="link-mail">
+      {n.text}
+    </p>
   );
 }
 
