@@ -58,6 +58,9 @@ type Config struct {
 	// CookieSecure is when the session cookie is Secure: CookieSecureAuto
 	// (the default, ""), CookieSecureAlways or CookieSecureNever.
 	CookieSecure string
+	// SSO is single sign-on with OpenID Connect; nil: off (its routes
+	// answer 404 and /auth/me does not mention it).
+	SSO *SSO
 }
 
 // exportRoute streams whole filtered sets and has its own deadline.
