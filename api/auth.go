@@ -33,6 +33,12 @@ type Accounts interface {
 	UseLink(ctx context.Context, link, password string, c geo.Client) (session string, u geo.User, err error)
 	ChangePassword(ctx context.Context, v geo.Viewer, current, next string, c geo.Client) (session string, err error)
 	AuditLog(ctx context.Context, v geo.Viewer, p geo.Page) ([]geo.Audit, error)
+	// OIDCSignIn signs in the person a verified ID token names:
+	// EUnauthorized when no account matches, EForbidden when it is disabled.
+	OIDCSignIn(ctx context.Context, id geo.OIDCIdentity, c geo.Client) (session string, u geo.User, err error)
+	// OIDCRefused audits a single sign-on that failed before the store saw
+	// an identity (reason is a short code).
+	OIDCRefused(ctx context.Context, reason, issuer string, c geo.Client) error
 }
 
 // Cookie settings: the session cookie's name, and when it is Secure.
@@ -213,13 +219,20 @@ func (s *server) logout(c *gin.Context) error {
 	return nil
 }
 
-// me answers GET /auth/me, always 200: who the request is for.
+// me answers GET /auth/me, always 200: who the request is for, and, when
+// single sign-on is configured, its button label and login address.
 func (s *server) me(c *gin.Context) error {
 	a := authOf(c)
+	var ans gin.H
 	if a == nil || !viewerOf(c).SignedIn() {
-		return writeAccount(c, http.StatusOK, gin.H{"signed_in": false})
+		ans = gin.H{"signed_in": false}
+	} else {
+		ans = gin.H{"signed_in": true, "user": a.user, "via": a.via, "scope": a.scope}
 	}
-	return writeAccount(c, http.StatusOK, gin.H{"signed_in": true, "user": a.user, "via": a.via, "scope": a.scope})
+	if s.cfg.SSO != nil {
+		ans["single_sign_on"] = s.cfg.SSO.answer()
+	}
+	return writeAccount(c, http.StatusOK, ans)
 }
 
 type passwordBody struct {
@@ -313,6 +326,8 @@ func (s *server) accountRoutes(r *gin.Engine) {
 	r.DELETE("/auth/tokens/:id", s.wrap(s.revokeToken))
 	r.POST("/auth/password", s.wrap(s.changePassword))
 	r.POST("/auth/accept", s.wrap(s.accept))
+	r.GET(oidcLoginRoute, s.wrap(s.oidcLogin))
+	r.GET(oidcCallbackRoute, s.wrap(s.oidcCallback))
 	r.GET("/users", s.wrap(s.users))
 	r.POST("/users", s.wrap(s.inviteUser))
 	r.PATCH("/users/:id", s.wrap(s.updateUser))

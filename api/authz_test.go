@@ -213,15 +213,19 @@ func (e *accountEnv) routes() map[string]routeCase {
 		"POST /auth/logout":                       {target: "/auth/logout", ok: 204},
 		"POST /auth/login":                        {target: "/auth/login", body: `{"email":"nobody@example.org","password":"wrong"}`, ok: 401},
 		"POST /auth/accept":                       {target: "/auth/accept", body: `{}`, ok: 400},
-		"GET /auth/tokens":                        {target: "/auth/tokens", action: geo.ActManageOwnAccount, ok: 200},
-		"POST /auth/tokens":                       {target: "/auth/tokens", body: `{"name":"matrix","scope":"read"}`, action: geo.ActManageOwnAccount, ok: 201},
-		"DELETE /auth/tokens/:id":                 {target: "/auth/tokens/999999", action: geo.ActManageOwnAccount, ok: 404},
-		"POST /auth/password":                     {target: "/auth/password", body: `{}`, action: geo.ActManageOwnAccount, ok: 400},
-		"GET /users":                              {target: "/users?organisation=1", action: geo.ActListUsers, object: geo.Object{OrganisationID: 1}, ok: 200},
-		"POST /users":                             {target: "/users", body: `{}`, action: geo.ActManageUsers, ok: 400},
-		"PATCH /users/:id":                        {target: "/users/1", body: `{"display_name":"x"}`, action: geo.ActManageUsers, ok: 428},
-		"POST /users/:id/reset":                   {target: "/users/1/reset", action: geo.ActManageUsers, ok: 201},
-		"GET /audit":                              {target: "/audit", action: geo.ActManageUsers, ok: 200},
+		// Single sign-on is off on this server: 404 for everyone; the flow
+		// with it on is TestSingleSignOn's (oidc_test.go).
+		"GET /auth/oidc/login":    {target: "/auth/oidc/login", ok: 404},
+		"GET /auth/oidc/callback": {target: "/auth/oidc/callback?code=x&state=y", ok: 404},
+		"GET /auth/tokens":        {target: "/auth/tokens", action: geo.ActManageOwnAccount, ok: 200},
+		"POST /auth/tokens":       {target: "/auth/tokens", body: `{"name":"matrix","scope":"read"}`, action: geo.ActManageOwnAccount, ok: 201},
+		"DELETE /auth/tokens/:id": {target: "/auth/tokens/999999", action: geo.ActManageOwnAccount, ok: 404},
+		"POST /auth/password":     {target: "/auth/password", body: `{}`, action: geo.ActManageOwnAccount, ok: 400},
+		"GET /users":              {target: "/users?organisation=1", action: geo.ActListUsers, object: geo.Object{OrganisationID: 1}, ok: 200},
+		"POST /users":             {target: "/users", body: `{}`, action: geo.ActManageUsers, ok: 400},
+		"PATCH /users/:id":        {target: "/users/1", body: `{"display_name":"x"}`, action: geo.ActManageUsers, ok: 428},
+		"POST /users/:id/reset":   {target: "/users/1/reset", action: geo.ActManageUsers, ok: 201},
+		"GET /audit":              {target: "/audit", action: geo.ActManageUsers, ok: 200},
 	}
 }
 

@@ -61,6 +61,9 @@ type Config struct {
 	// Mailer sends invitation and reset links; nil: none (links are only
 	// shown to copy).
 	Mailer Mailer
+	// SSO is single sign-on with OpenID Connect; nil: off (its routes
+	// answer 404 and /auth/me does not mention it).
+	SSO *SSO
 }
 
 // exportRoute streams whole filtered sets and has its own deadline.

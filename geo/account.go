@@ -64,7 +64,23 @@ const (
 	AuditPasswordSet    AuditEvent = "password.set"
 	AuditPasswordReset  AuditEvent = "password.reset_link"
 	AuditAdminCreated   AuditEvent = "user.admin_created"
+	// AuditOIDCLinked: a user's first single sign-on tied the OpenID
+	// Connect identity (issuer, subject) to the account, by its verified
+	// email. Single sign-ons themselves are sign_in / sign_in.failed with
+	// detail method "oidc".
+	AuditOIDCLinked AuditEvent = "oidc.linked"
 )
+
+// OIDCIdentity is who an OpenID Connect provider says signed in, from a
+// verified ID token: the issuer and subject identify the person at the
+// provider; the email counts for matching only when EmailVerified.
+type OIDCIdentity struct {
+	Issuer        string
+	Subject       string
+	Email         string
+	EmailVerified bool
+	Name          string
+}
 
 // Audit is one entry of the audit log.
 type Audit struct {

@@ -3,11 +3,14 @@ package main
 import (
 	"fmt"
 	"log/slog"
+	"net/http"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/commonground/commonground/api"
 	"github.com/commonground/commonground/geo/postgis"
 	"github.com/commonground/commonground/internal/mail"
 )
@@ -40,6 +43,14 @@ type config struct {
 	SMTPFrom          string
 	SMTPPasswordFile  string
 	SMTPPlaintext     bool
+	OIDC              oidcConfig
+}
+
+// oidcConfig is single sign-on with OpenID Connect; all empty: off.
+type oidcConfig struct {
+	Issuer, ClientID, ClientSecret, SecretFile, RedirectURL, Name string
+	AcceptedIssuers                                               []string
+	Timeout                                                       time.Duration
 }
 
 // setting is one environment variable: its name, default and parser.
@@ -79,6 +90,14 @@ func (c *config) settings() []setting {
 		{"COMMONGROUND_SMTP_FROM", "", "From address of those mails, e.g. CommonGround <noreply@example.org>; needed with a relay", str(&c.SMTPFrom)},
 		{"COMMONGROUND_SMTP_PASSWORD_FILE", "", "file holding the relay password (instead of the one in the URL)", str(&c.SMTPPasswordFile)},
 		{"COMMONGROUND_SMTP_PLAINTEXT", "false", "allow an smtp:// relay that offers no STARTTLS (always allowed on a loopback host)", boolean(&c.SMTPPlaintext)},
+		{"COMMONGROUND_OIDC_ISSUER", "", "single sign-on: the OpenID Connect provider's issuer URL (empty: single sign-on off)", str(&c.OIDC.Issuer)},
+		{"COMMONGROUND_OIDC_CLIENT_ID", "", "single sign-on: the client id registered at the provider", str(&c.OIDC.ClientID)},
+		{"COMMONGROUND_OIDC_CLIENT_SECRET", "", "single sign-on: the client secret", str(&c.OIDC.ClientSecret)},
+		{"COMMONGROUND_OIDC_CLIENT_SECRET_FILE", "", "single sign-on: a file holding the client secret, instead", str(&c.OIDC.SecretFile)},
+		{"COMMONGROUND_OIDC_REDIRECT_URL", "", "single sign-on: the public address of /auth/oidc/callback", str(&c.OIDC.RedirectURL)},
+		{"COMMONGROUND_OIDC_NAME", "", "single sign-on: the button label, Sign in with <name>", str(&c.OIDC.Name)},
+		{"COMMONGROUND_OIDC_ACCEPTED_ISSUERS", "", "single sign-on: comma-separated ID token issuers accepted (multi-tenant providers)", list(&c.OIDC.AcceptedIssuers)},
+		{"COMMONGROUND_OIDC_TIMEOUT", "10s", "single sign-on: time limit of each request to the provider", duration(&c.OIDC.Timeout)},
 	}
 }
 
@@ -95,12 +114,13 @@ func loadConfig(getenv func(string) string) (config, error) {
 			return c, fmt.Errorf("config: %s=%q: %v", s.name, v, err)
 		}
 	}
-	return c, c.check()
+	err := c.check()
+	return c, err
 }
 
 // check enforces the timeout ladder: the database gives up before the
 // handler, and the handler before the server stops writing.
-func (c config) check() error {
+func (c *config) check() error {
 	if c.StatementTimeout >= c.HandlerTimeout {
 		return fmt.Errorf("config: COMMONGROUND_STATEMENT_TIMEOUT (%s) must be shorter than COMMONGROUND_HANDLER_TIMEOUT (%s)", c.StatementTimeout, c.HandlerTimeout)
 	}
@@ -116,7 +136,64 @@ func (c config) check() error {
 	if _, err := postgis.ParseConfig(c.store()); err != nil {
 		return fmt.Errorf("config: DATABASE_URL: %s", firstLine(err.Error()))
 	}
+	return c.OIDC.check()
+}
+
+// check refuses half-configured single sign-on: once any OIDC setting is
+// given, the issuer, client id, one client secret and the redirect URL are
+// needed. A secret file is read here, so its error is a start-up error.
+func (o *oidcConfig) check() error {
+	if o.Issuer == "" && o.ClientID == "" && o.ClientSecret == "" && o.SecretFile == "" && o.RedirectURL == "" &&
+		o.Name == "" && len(o.AcceptedIssuers) == 0 {
+		return nil
+	}
+	half := "must be set when any COMMONGROUND_OIDC_* setting is (single sign-on is half configured)"
+	switch {
+	case o.Issuer == "":
+		return fmt.Errorf("config: COMMONGROUND_OIDC_ISSUER %s", half)
+	case o.ClientID == "":
+		return fmt.Errorf("config: COMMONGROUND_OIDC_CLIENT_ID %s", half)
+	case o.ClientSecret == "" && o.SecretFile == "":
+		return fmt.Errorf("config: COMMONGROUND_OIDC_CLIENT_SECRET or COMMONGROUND_OIDC_CLIENT_SECRET_FILE %s", half)
+	case o.ClientSecret != "" && o.SecretFile != "":
+		return fmt.Errorf("config: COMMONGROUND_OIDC_CLIENT_SECRET and COMMONGROUND_OIDC_CLIENT_SECRET_FILE: set only one")
+	case o.RedirectURL == "":
+		return fmt.Errorf("config: COMMONGROUND_OIDC_REDIRECT_URL %s", half)
+	}
+	if !absoluteHTTP(o.Issuer) {
+		return fmt.Errorf("config: COMMONGROUND_OIDC_ISSUER=%q: must be an absolute http(s) URL", o.Issuer)
+	}
+	if !absoluteHTTP(o.RedirectURL) || !strings.HasSuffix(strings.SplitN(o.RedirectURL, "?", 2)[0], "/auth/oidc/callback") {
+		return fmt.Errorf("config: COMMONGROUND_OIDC_REDIRECT_URL=%q: must be an absolute http(s) URL ending in /auth/oidc/callback", o.RedirectURL)
+	}
+	for _, iss := range o.AcceptedIssuers {
+		if !absoluteHTTP(iss) {
+			return fmt.Errorf("config: COMMONGROUND_OIDC_ACCEPTED_ISSUERS: %q is not an absolute http(s) URL", iss)
+		}
+	}
+	if o.SecretFile != "" {
+		b, err := os.ReadFile(o.SecretFile)
+		if err != nil {
+			return fmt.Errorf("config: COMMONGROUND_OIDC_CLIENT_SECRET_FILE: %s", firstLine(err.Error()))
+		}
+		if o.ClientSecret = strings.TrimSpace(string(b)); o.ClientSecret == "" {
+			return fmt.Errorf("config: COMMONGROUND_OIDC_CLIENT_SECRET_FILE: the file is empty")
+		}
+	}
 	return nil
+}
+
+// on says whether single sign-on is configured (check has passed).
+func (o oidcConfig) on() bool { return o.Issuer != "" }
+
+func (o oidcConfig) api() api.OIDCConfig {
+	return api.OIDCConfig{Issuer: o.Issuer, ClientID: o.ClientID, ClientSecret: o.ClientSecret, Name: o.Name,
+		RedirectURL: o.RedirectURL, AcceptedIssuers: o.AcceptedIssuers, HTTPClient: &http.Client{Timeout: o.Timeout}}
+}
+
+func absoluteHTTP(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != ""
 }
 
 func (c config) store() postgis.Config {
@@ -153,6 +230,19 @@ func firstLine(s string) string {
 
 func str(p *string) func(string) error {
 	return func(v string) error { *p = v; return nil }
+}
+
+// list is a comma-separated list; blanks around items are dropped.
+func list(p *[]string) func(string) error {
+	return func(v string) error {
+		*p = nil
+		for item := range strings.SplitSeq(v, ",") {
+			if item = strings.TrimSpace(item); item != "" {
+				*p = append(*p, item)
+			}
+		}
+		return nil
+	}
 }
 
 func duration(p *time.Duration) func(string) error {

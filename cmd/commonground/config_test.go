@@ -1,6 +1,9 @@
 package main
 
 import (
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -59,6 +62,17 @@ func TestLoadConfigErrors(t *testing.T) {
 		{"unknown version mode", map[string]string{"COMMONGROUND_DATA_VERSION": "poll"}, "COMMONGROUND_DATA_VERSION"},
 		{"negative tile cache", map[string]string{"COMMONGROUND_TILE_CACHE_MB": "-1"}, "COMMONGROUND_TILE_CACHE_MB"},
 		{"unknown jit", map[string]string{"COMMONGROUND_DB_JIT": "maybe"}, "COMMONGROUND_DB_JIT"},
+		{"sso without client id", oidcEnv("COMMONGROUND_OIDC_CLIENT_ID", ""), "COMMONGROUND_OIDC_CLIENT_ID"},
+		{"sso without issuer", oidcEnv("COMMONGROUND_OIDC_ISSUER", ""), "COMMONGROUND_OIDC_ISSUER"},
+		{"sso without secret", oidcEnv("COMMONGROUND_OIDC_CLIENT_SECRET", ""), "COMMONGROUND_OIDC_CLIENT_SECRET"},
+		{"sso without redirect", oidcEnv("COMMONGROUND_OIDC_REDIRECT_URL", ""), "COMMONGROUND_OIDC_REDIRECT_URL"},
+		{"sso name alone", map[string]string{"COMMONGROUND_OIDC_NAME": "Microsoft"}, "COMMONGROUND_OIDC_ISSUER"},
+		{"sso two secrets", oidcEnv("COMMONGROUND_OIDC_CLIENT_SECRET_FILE", "/dev/null"), "COMMONGROUND_OIDC_CLIENT_SECRET_FILE"},
+		{"sso secret file missing", oidcEnv("COMMONGROUND_OIDC_CLIENT_SECRET", "", "COMMONGROUND_OIDC_CLIENT_SECRET_FILE", "/nonexistent/secret"), "COMMONGROUND_OIDC_CLIENT_SECRET_FILE"},
+		{"sso relative redirect", oidcEnv("COMMONGROUND_OIDC_REDIRECT_URL", "/auth/oidc/callback"), "COMMONGROUND_OIDC_REDIRECT_URL"},
+		{"sso redirect elsewhere", oidcEnv("COMMONGROUND_OIDC_REDIRECT_URL", "https://map.example.org/"), "COMMONGROUND_OIDC_REDIRECT_URL"},
+		{"sso issuer not a URL", oidcEnv("COMMONGROUND_OIDC_ISSUER", "login.example.org"), "COMMONGROUND_OIDC_ISSUER"},
+		{"sso accepted issuer not a URL", oidcEnv("COMMONGROUND_OIDC_ACCEPTED_ISSUERS", "https://a.example/v2.0, tenant"), "COMMONGROUND_OIDC_ACCEPTED_ISSUERS"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -77,6 +91,46 @@ func TestLoadConfigErrors(t *testing.T) {
 	}
 }
 
+// oidcEnv is a complete single sign-on configuration with kv changed.
+func oidcEnv(kv ...string) map[string]string {
+	env := map[string]string{
+		"COMMONGROUND_OIDC_ISSUER": "https://login.example.org", "COMMONGROUND_OIDC_CLIENT_ID": "commonground",
+		"COMMONGROUND_OIDC_CLIENT_SECRET": "s3cret", "COMMONGROUND_OIDC_REDIRECT_URL": "https://map.example.org/auth/oidc/callback",
+	}
+	for i := 0; i+1 < len(kv); i += 2 {
+		env[kv[i]] = kv[i+1]
+	}
+	return env
+}
+
+// Single sign-on is off when nothing is set, on with a complete
+// configuration; a secret file's content (trimmed) is the secret.
+func TestLoadConfigSingleSignOn(t *testing.T) {
+	c, err := loadConfig(envOf(nil))
+	if err != nil || c.OIDC.on() {
+		t.Fatalf("default: on=%v err=%v", c.OIDC.on(), err)
+	}
+	file := t.TempDir() + "/secret"
+	if err := os.WriteFile(file, []byte("from file\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err = loadConfig(envOf(oidcEnv("COMMONGROUND_OIDC_CLIENT_SECRET", "", "COMMONGROUND_OIDC_CLIENT_SECRET_FILE", file,
+		"COMMONGROUND_OIDC_ACCEPTED_ISSUERS", " https://a.example/v2.0 ,https://b.example/v2.0,")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.OIDC.on() || c.OIDC.ClientSecret != "from file" || len(c.OIDC.AcceptedIssuers) != 2 || c.OIDC.AcceptedIssuers[1] != "https://b.example/v2.0" {
+		t.Errorf("sso config: %+v", c.OIDC)
+	}
+	gone := httptest.NewServer(http.NotFoundHandler())
+	gone.Close()
+	c.OIDC.Issuer = gone.URL
+	sso, err := singleSignOn(t.Context(), c.OIDC, slog.New(slog.DiscardHandler))
+	if err != nil || sso == nil {
+		t.Errorf("an unreachable provider must not stop start-up: %v", err)
+	}
+}
+
 // The README documents every setting with its default.
 func TestReadmeDocumentsEverySetting(t *testing.T) {
 	readme, err := os.ReadFile("../../README.md")
@@ -86,6 +140,9 @@ func TestReadmeDocumentsEverySetting(t *testing.T) {
 	var c config
 	for _, s := range c.settings() {
 		row := "| `" + s.name + "` | `" + s.def + "` |"
+		if s.def == "" {
+			row = "| `" + s.name + "` | |"
+		}
 		if !strings.Contains(string(readme), row) {
 			t.Errorf("README has no row starting %s", row)
 		}

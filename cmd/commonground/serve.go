@@ -40,9 +40,13 @@ func serve(ctx context.Context, stopSignals func(), cfg config, log *slog.Logger
 			log.Warn("the web app is not built: / answers 503 until `make frontend` runs before `go build`")
 			assets = nil
 		}
+		sso, err := singleSignOn(ctx, cfg.OIDC, log)
+		if err != nil {
+			return err
+		}
 		acfg := api.Config{HandlerTimeout: cfg.HandlerTimeout, MaxBodyBytes: cfg.MaxBodyBytes,
 			ExportTimeout: cfg.ExportTimeout, TileCacheBytes: cfg.TileCacheMB << 20, NoTileCache: cfg.TileCacheMB == 0,
-			CookieSecure: cfg.CookieSecure}
+			CookieSecure: cfg.CookieSecure, SSO: sso}
 		m, err := cfg.mailer() // checked by loadConfig already
 		if err != nil {
 			return err
@@ -55,6 +59,28 @@ func serve(ctx context.Context, stopSignals func(), cfg config, log *slog.Logger
 		go s.Watch(ctx, log)
 		return listenAndDrain(ctx, stopSignals, cfg, log, h)
 	})
+}
+
+// singleSignOn makes the SSO of cfg (nil when off) and discovers the
+// provider within the OIDC timeout. An unreachable provider does not stop
+// the server: it is logged, password sign-in works, and each single
+// sign-on tries discovery again until it works.
+func singleSignOn(ctx context.Context, cfg oidcConfig, log *slog.Logger) (*api.SSO, error) {
+	if !cfg.on() {
+		return nil, nil
+	}
+	sso, err := api.NewSSO(cfg.api())
+	if err != nil {
+		return nil, fmt.Errorf("config: COMMONGROUND_OIDC_*: %w", err)
+	}
+	dctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
+	defer cancel()
+	if err := sso.Discover(dctx); err != nil {
+		log.Warn("single sign-on: the provider is not reachable; will try again at the first sign-in", "error", err)
+	} else {
+		log.Info("single sign-on ready", "issuer", cfg.Issuer)
+	}
+	return sso, nil
 }
 
 func listenAndDrain(ctx context.Context, stopSignals func(), cfg config, log *slog.Logger, h *api.Server) error {
