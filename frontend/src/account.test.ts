@@ -7,6 +7,9 @@ import {
   expiryFromDays,
   formatExpiry,
   mailNote,
+  ssoErrorIn,
+  ssoErrorMessage,
+  withoutSsoError,
   problemsOf,
   throttledMessage,
   tokenState,
@@ -149,5 +152,28 @@ describe('mailNote', () => {
     expect(n.ok).toBe(false);
     expect(n.text).toContain('connection refused');
     expect(n.text).toContain('a@example.org');
+  });
+});
+
+describe('single sign-on errors', () => {
+  const at = (pathname: string, search = '', hash = '') => ({ pathname, search, hash });
+  it('reads the code the server sends a failed sign-in to', () => {
+    expect(ssoErrorIn(at('/', '', '#/signin?sso_error=unknown_account'))).toBe('unknown_account');
+    expect(ssoErrorIn(at('/', '', '#signin?sso_error=bad_state'))).toBe('bad_state');
+    expect(ssoErrorIn(at('/', '', '#/signin?other=1'))).toBeNull();
+    expect(ssoErrorIn(at('/', '', '#/accept?link=cgl_x'))).toBeNull();
+    expect(ssoErrorIn(at('/', '?sso_error=x'))).toBeNull();
+  });
+  it('takes the fragment out of the address and keeps the rest', () => {
+    expect(withoutSsoError(at('/', '?theme=gender', '#/signin?sso_error=unknown_account'))).toBe('/?theme=gender');
+    expect(withoutSsoError(at('/', '', '#map=2/0/0'))).toBe('/#map=2/0/0');
+  });
+  it('explains every code the server sends, and an unknown one too', () => {
+    for (const code of ['unknown_account', 'account_disabled', 'access_denied', 'bad_state', 'flow_expired', 'invalid_token',
+      'issuer_not_accepted', 'provider_error', 'provider_unavailable', 'server_error']) {
+      expect(ssoErrorMessage(code)).not.toMatch(/did not work/);
+    }
+    expect(ssoErrorMessage('unknown_account')).toMatch(/invitation/);
+    expect(ssoErrorMessage('<script>')).toMatch(/did not work/);
   });
 });

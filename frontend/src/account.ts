@@ -182,6 +182,36 @@ export function withoutAcceptLink(loc: { pathname: string; search: string; hash:
   return `${path}${s ? `?${s}` : ''}${hash}`;
 }
 
+/** What each sso_error code of a failed single sign-on means to the person signing in. */
+const SSO_ERRORS: Record<string, string> = {
+  unknown_account: 'There is no account for that identity here. Ask the secretariat for an invitation, then sign in again.',
+  account_disabled: 'This account is disabled. Ask the secretariat.',
+  access_denied: 'Single sign-on was cancelled.',
+  bad_state: 'That sign-in could not be checked (it was started in another tab or window). Try again.',
+  flow_expired: 'That sign-in took too long. Try again.',
+  invalid_token: 'The identity provider’s answer could not be verified. Try again, or ask the secretariat.',
+  issuer_not_accepted: 'Your organisation’s identity provider is not accepted here. Ask the secretariat.',
+  provider_error: 'The identity provider refused the sign-in. Try again.',
+  provider_unavailable: 'The identity provider cannot be reached just now. Try again later, or sign in with your password.',
+  server_error: 'Something went wrong while signing you in. Try again.',
+};
+
+/** The message of a failed single sign-on's code (an unknown code gets a general one). */
+export function ssoErrorMessage(code: string): string {
+  return SSO_ERRORS[code] ?? 'Single sign-on did not work. Try again, or sign in with your password.';
+}
+
+/** The sso_error code in the page's address (`#/signin?sso_error=<code>`, where the server sends a failed single sign-on), if any. */
+export function ssoErrorIn(loc: { hash: string }): string | null {
+  const m = /^#\/?signin\?(.*)$/.exec(loc.hash);
+  return m ? new URLSearchParams(m[1]).get('sso_error') || null : null;
+}
+
+/** The address without the sign-in fragment. */
+export function withoutSsoError(loc: { pathname: string; search: string; hash: string }): string {
+  return `${loc.pathname}${loc.search}${/^#\/?signin\?/.test(loc.hash) ? '' : loc.hash}`;
+}
+
 /** What the Users area says beside a link about mailing it: "Sent to <email>." or why not. */
 export function mailNote(mail: LinkMail): { ok: boolean; text: string } {
   if (mail.sent) return { ok: true, text: `Sent to ${mail.to}.` };

@@ -456,10 +456,16 @@ export interface User {
   version: number;
 }
 
+/** Single sign-on, when the server has it configured: the button's name and where it starts. */
+export interface SingleSignOn {
+  name: string;
+  login: string;
+}
+
 /** GET /auth/me: always 200, signed in or not. */
 export type Me =
-  | { signed_in: false }
-  | { signed_in: true; user: User; via: 'session' | 'token'; scope: TokenScope | '' };
+  | { signed_in: false; single_sign_on?: SingleSignOn }
+  | { signed_in: true; user: User; via: 'session' | 'token'; scope: TokenScope | ''; single_sign_on?: SingleSignOn };
 
 export interface Token {
   id: number;

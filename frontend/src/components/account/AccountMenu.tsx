@@ -7,7 +7,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 
 import { logout } from '../../api.ts';
-import { acceptLinkIn, describeUser, withoutAcceptLink } from '../../account.ts';
+import { acceptLinkIn, describeUser, ssoErrorIn, ssoErrorMessage, withoutAcceptLink, withoutSsoError } from '../../account.ts';
 import { currentUser, signedOut, useSession } from '../../session.ts';
 import { AcceptDialog, ChangePasswordDialog, SignInDialog } from './SignIn.tsx';
 import { TokensDialog } from './Tokens.tsx';
@@ -22,10 +22,19 @@ function takeAcceptLink(): string | null {
   return link;
 }
 
+/** The message of a failed single sign-on in the page's address, read once and taken out of it. */
+function takeSsoError(): string | null {
+  const code = ssoErrorIn(location);
+  if (!code) return null;
+  history.replaceState(history.state, '', withoutSsoError(location));
+  return ssoErrorMessage(code);
+}
+
 export function AccountMenu() {
   const session = useSession();
   const user = currentUser(session);
-  const [open, setOpen] = useState<Open>(null);
+  const [ssoError] = useState<string | null>(takeSsoError);
+  const [open, setOpen] = useState<Open>(ssoError ? 'sign-in' : null);
   const [menu, setMenu] = useState(false);
   const [accept, setAccept] = useState<string | null>(takeAcceptLink);
   const [error, setError] = useState<string | null>(null);
@@ -69,7 +78,7 @@ export function AccountMenu() {
           {error}
         </span>
       )}
-      {open === 'sign-in' && <SignInDialog onClose={close} />}
+      {open === 'sign-in' && <SignInDialog onClose={close} sso={session.me.single_sign_on} notice={ssoError} />}
       {open === 'tokens' && <TokensDialog onClose={close} />}
       {open === 'password' && <ChangePasswordDialog onClose={close} />}
       {open === 'users' && <UsersDialog onClose={close} />}

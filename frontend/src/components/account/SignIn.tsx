@@ -5,7 +5,7 @@
  */
 import { useState } from 'preact/hooks';
 
-import { acceptLink, ApiError, changePassword, login, type User } from '../../api.ts';
+import { acceptLink, ApiError, changePassword, login, type SingleSignOn, type User } from '../../api.ts';
 import { problemsOf, validateNewPassword, validateSignIn, type FieldProblems } from '../../account.ts';
 import { signedIn } from '../../session.ts';
 import { Dialog, Field, FormProblem, useFocusOnMount } from './Dialog.tsx';
@@ -41,7 +41,11 @@ function useSubmit(validate: () => FieldProblems, send: () => Promise<void>, fie
   return { problems, busy, submit };
 }
 
-export function SignInDialog({ onClose }: { onClose(): void }) {
+/**
+ * The sign-in form; with single sign-on configured, a "Sign in with <name>"
+ * link above it; notice is why an earlier single sign-on failed.
+ */
+export function SignInDialog({ onClose, sso, notice }: { onClose(): void; sso?: SingleSignOn; notice?: string | null }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const { problems, busy, submit } = useSubmit(
@@ -58,6 +62,15 @@ export function SignInDialog({ onClose }: { onClose(): void }) {
     <Dialog title="Sign in" onClose={onClose} testid="sign-in">
       <form class="account-form" onSubmit={submit} noValidate>
         <p class="muted">For the people of member organisations and the secretariat. Signed in, you also see members-only activities.</p>
+        {notice && <FormProblem text={notice} />}
+        {sso && (
+          <p>
+            <a class="button primary sso" href={sso.login} data-testid="sso-login">
+              Sign in with {sso.name || 'single sign-on'}
+            </a>
+            <span class="muted"> or with your email and password:</span>
+          </p>
+        )}
         <Field label="Email" name="email" type="email" autoComplete="username" value={email} onValue={setEmail} problem={problems.email} autoFocus />
         <Field label="Password" name="password" type="password" autoComplete="current-password" value={password} onValue={setPassword} problem={problems.password} />
         <FormProblem text={problems['']} />
