@@ -3,7 +3,8 @@
 // the sign-in dialog (problems by field, 401, 429 with its wait), the account
 // menu, "My tokens" (the secret shown once, revoke with a confirmation),
 // sign-out, the reload of the map and panels on each change of viewer, the
-// "Members only" and "Draft" badges, and the accept page. Run against a server:
+// "Members only" and "Draft" badges, the accept page, single sign-on's button
+// and failure message, and a member's list of the people of their organisation. Run against a server:
 //
 //   COMMONGROUND_URL=http://127.0.0.1:8080 npx vitest run --config vitest.e2e.config.ts e2e/accounts-ui.e2e.ts
 import { resolve } from 'node:path';
@@ -240,6 +241,44 @@ describe('the account UI', () => {
     await page.getByRole('button', { name: /Ana Editor/ }).waitFor();
     expect(accepted).toEqual({ link: 'cgl_InvitationLink', password: 'a long enough password' });
     expect(await settledMapState(page)).toBe('idle');
+    expect(unexpected(trouble, [])).toEqual([]);
+  });
+
+  it('offers single sign-on when the server has it, and says why one failed', async () => {
+    const { page, trouble } = await open(undefined, async (c) => {
+      await c.route('**/auth/me', (r) => json(r, { signed_in: false, single_sign_on: { name: 'Microsoft', login: '/auth/oidc/login' } }));
+    });
+    await page.goto(`${baseUrl}/?theme=gender#/signin?sso_error=unknown_account`);
+    const dialog = page.getByTestId('sign-in');
+    await dialog.waitFor({ timeout: 30_000 });
+    expect(await dialog.getByRole('alert').first().textContent()).toMatch(/no account for that identity/);
+    const sso = dialog.getByTestId('sso-login');
+    expect(await sso.textContent()).toBe('Sign in with Microsoft');
+    expect(await sso.getAttribute('href')).toBe('/auth/oidc/login');
+    expect(page.url()).not.toContain('sso_error'); // the code is out of the address
+    expect(new URL(page.url()).searchParams.get('theme')).toBe('gender');
+    expect(await settledMapState(page)).toBe('idle');
+    expect(unexpected(trouble, [])).toEqual([]);
+  });
+
+  it('shows a member the people of their own organisation', async () => {
+    const { page, trouble } = await open(undefined, async (c) => {
+      await c.route('**/auth/me', (r) => json(r, { signed_in: true, user: USER, via: 'session', scope: '' }));
+      await c.route(/\/users(\?.*)?$/, (r) =>
+        json(r, { users: [USER, { ...USER, id: 8, email: 'ben@example.org', display_name: 'Ben Viewer', role: 'viewer', last_sign_in_at: null }] }),
+      );
+    });
+    await page.goto(`${baseUrl}/`);
+    await page.getByRole('button', { name: /Ana Editor/ }).click();
+    const menu = page.getByTestId('account-menu');
+    expect(await menu.getByRole('button', { name: 'Users' }).count()).toBe(0);
+    await menu.getByRole('button', { name: 'People of Oxfam (demo)' }).click();
+    const dialog = page.getByTestId('organisation-people');
+    await dialog.getByTestId('organisation-people-list').waitFor({ timeout: 30_000 });
+    const rows = await dialog.locator('tbody tr').allTextContents();
+    expect(rows).toHaveLength(2);
+    expect(rows[1]).toContain('Ben Viewer');
+    expect(rows[1]).toContain('Viewer');
     expect(unexpected(trouble, [])).toEqual([]);
   });
 });

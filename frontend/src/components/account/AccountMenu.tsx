@@ -1,7 +1,7 @@
 /**
  * The header's account corner: "Sign in" for visitors; signed in, a menu
  * with my name and organisation, "My tokens", "Change password", "Users"
- * (the secretariat) and "Sign out". It also opens "Set your password" when
+ * (the secretariat) or "People of <my organisation>" (members) and "Sign out". It also opens "Set your password" when
  * the page was opened from an invitation or reset link.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
@@ -11,9 +11,9 @@ import { acceptLinkIn, describeUser, ssoErrorIn, ssoErrorMessage, withoutAcceptL
 import { currentUser, signedOut, useSession } from '../../session.ts';
 import { AcceptDialog, ChangePasswordDialog, SignInDialog } from './SignIn.tsx';
 import { TokensDialog } from './Tokens.tsx';
-import { UsersDialog } from './Users.tsx';
+import { OrganisationPeopleDialog, UsersDialog } from './Users.tsx';
 
-type Open = 'sign-in' | 'tokens' | 'password' | 'users' | null;
+type Open = 'sign-in' | 'tokens' | 'password' | 'users' | 'people' | null;
 
 /** The link of the page's address, read once and taken out of the address (it is a secret). */
 function takeAcceptLink(): string | null {
@@ -65,6 +65,7 @@ export function AccountMenu() {
             { text: 'My tokens', run: () => setOpen('tokens'), hidden: session.me.signed_in && session.me.via !== 'session' },
             { text: 'Change password', run: () => setOpen('password'), hidden: session.me.signed_in && session.me.via !== 'session' },
             { text: 'Users', run: () => setOpen('users'), hidden: user.role !== 'secretariat' },
+            { text: `People of ${user.organisation}`, run: () => setOpen('people'), hidden: user.role === 'secretariat' || !user.organisation },
             { text: 'Sign out', run: signOut },
           ]}
         />
@@ -82,6 +83,7 @@ export function AccountMenu() {
       {open === 'tokens' && <TokensDialog onClose={close} />}
       {open === 'password' && <ChangePasswordDialog onClose={close} />}
       {open === 'users' && <UsersDialog onClose={close} />}
+      {open === 'people' && user?.organisation && <OrganisationPeopleDialog organisation={user.organisation} onClose={close} />}
       {accept && <AcceptDialog link={accept} onClose={() => setAccept(null)} onDone={() => setAccept(null)} />}
     </div>
   );

@@ -337,3 +337,42 @@ function AuditLog() {
     </>
   );
 }
+
+/**
+ * A member's view of the people of their own organisation (GET /users
+ * answers a member with just those): names, roles and whether they have
+ * signed in, nothing to change. The secretariat administers them.
+ */
+export function OrganisationPeopleDialog({ organisation, onClose }: { organisation: string; onClose(): void }) {
+  const list = useAsync('organisation-people', () => users());
+  return (
+    <Dialog title={`People of ${organisation}`} onClose={onClose} wide testid="organisation-people">
+      <p class="muted">Who of your organisation has an account here. To invite someone or change a role, ask the secretariat.</p>
+      {list.state === 'error' && <ErrorNote error={list.error} retry={list.retry} />}
+      {!list.data && list.state === 'loading' && <Loading what="the people" />}
+      {list.data && (
+        <table class="account-table" data-testid="organisation-people-list">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Role</th>
+              <th scope="col">Last sign-in</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.data.map((u) => (
+              <tr key={u.id} class={u.disabled ? 'inactive' : ''}>
+                <td>
+                  {u.display_name}
+                  <div class="muted">{u.email}</div>
+                </td>
+                <td>{ROLE_NAMES[u.role] ?? u.role}</td>
+                <td>{u.disabled ? 'disabled' : u.last_sign_in_at ? formatDate(u.last_sign_in_at) : 'never'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Dialog>
+  );
+}
