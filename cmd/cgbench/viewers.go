@@ -106,20 +106,9 @@ func viewersOneSize(ctx context.Context, cfg tileConfig, bin, db string) ([]view
 		if !strings.Contains(name, cfg.only) {
 			return nil
 		}
-		r := viewerRow{workload: name}
-		for _, v := range viewers {
-			tp, err := measurePath(ctx, cfg.lim, tileDo{name: v.name, do: func(ctx context.Context, c, i int, tp *tilePath) (int, error) {
-				n, cache, err := getAs(ctx, client, base+pathOf(c, i), v)
-				if cache == "hit" && isCold {
-					return n, fmt.Errorf("served from the cache by the cold server")
-				}
-				return n, err
-			}})
-			if err != nil {
-				return fmt.Errorf("%s, %s: %w", name, v.name, err)
-			}
-			log.Printf("%s, %s: %.1f req/s, p50 %.1f ms, %.0f bytes, %d failed", name, v.name, tp.rate(), tp.s.pct(50), tp.meanBytes(), tp.failed)
-			r.paths = append(r.paths, tp)
+		r, err := measureViewers(ctx, cfg.lim, client, viewers, name, pathOf, base, isCold)
+		if err != nil {
+			return err
 		}
 		rows = append(rows, r)
 		return nil
@@ -146,6 +135,28 @@ func viewersOneSize(ctx context.Context, cfg tileConfig, bin, db string) ([]view
 		}
 	}
 	return rows, nil
+}
+
+// measureViewers measures one workload on one server for each viewer, one
+// after the other; the cold server must never answer from its cache.
+func measureViewers(ctx context.Context, lim limits, client *http.Client, viewers []viewer, name string,
+	pathOf func(c, i int) string, base string, isCold bool) (viewerRow, error) {
+	r := viewerRow{workload: name}
+	for _, v := range viewers {
+		tp, err := measurePath(ctx, lim, tileDo{name: v.name, do: func(ctx context.Context, c, i int, tp *tilePath) (int, error) {
+			n, cache, err := getAs(ctx, client, base+pathOf(c, i), v)
+			if cache == "hit" && isCold {
+				return n, fmt.Errorf("served from the cache by the cold server")
+			}
+			return n, err
+		}})
+		if err != nil {
+			return r, fmt.Errorf("%s, %s: %w", name, v.name, err)
+		}
+		log.Printf("%s, %s: %.1f req/s, p50 %.1f ms, %.0f bytes, %d failed", name, v.name, tp.rate(), tp.s.pct(50), tp.meanBytes(), tp.failed)
+		r.paths = append(r.paths, tp)
+	}
+	return r, nil
 }
 
 // benchViewers makes the viewers: anonymous; an editor of the organisation
