@@ -1,16 +1,12 @@
 package api_test
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"log/slog"
-	"mime/quotedprintable"
 	"net"
 	"net/http"
-	"net/textproto"
 	"strings"
 	"testing"
 	"time"
@@ -20,67 +16,9 @@ import (
 	"github.com/commonground/commonground/api"
 	"github.com/commonground/commonground/geo/postgis"
 	"github.com/commonground/commonground/internal/mail"
+	"github.com/commonground/commonground/internal/mail/mailtest"
 	"github.com/commonground/commonground/internal/pgtest"
 )
-
-// mailed is one mail the test relay took.
-type mailed struct {
-	rcpt   string
-	header textproto.MIMEHeader
-	body   string
-}
-
-// relay is a tiny SMTP server on 127.0.0.1: EHLO, MAIL, RCPT, DATA, QUIT.
-func relay(t *testing.T) (addr string, got chan mailed) {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	got = make(chan mailed, 8)
-	go func() {
-		for {
-			conn, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer conn.Close()
-				tp := textproto.NewConn(conn)
-				var m mailed
-				_ = tp.PrintfLine("220 relay")
-				for {
-					line, err := tp.ReadLine()
-					if err != nil {
-						return
-					}
-					switch strings.ToUpper(strings.SplitN(line, " ", 2)[0]) {
-					case "EHLO", "HELO":
-						_ = tp.PrintfLine("250 relay")
-					case "RCPT":
-						m.rcpt = line
-						_ = tp.PrintfLine("250 ok")
-					case "DATA":
-						_ = tp.PrintfLine("354 go on")
-						r := textproto.NewReader(bufio.NewReader(tp.DotReader()))
-						m.header, _ = r.ReadMIMEHeader()
-						b, _ := io.ReadAll(quotedprintable.NewReader(r.R))
-						m.body = string(b)
-						_ = tp.PrintfLine("250 queued")
-						got <- m
-					case "QUIT":
-						_ = tp.PrintfLine("221 bye")
-						return
-					default:
-						_ = tp.PrintfLine("250 ok")
-					}
-				}
-			}()
-		}
-	}()
-	return ln.Addr().String(), got
-}
 
 // mailEnv serves a fresh database with a mailer to addr.
 func mailEnv(t *testing.T, addr string) env {
@@ -127,7 +65,7 @@ type linkAnswer struct {
 // are mailed to the person (subject, link, inviter, expiry; a hostile
 // inviter name adds no header) and the answer still has the link.
 func TestInvitationMailed(t *testing.T) {
-	addr, got := relay(t)
+	addr, got := mailtest.Server(t)
 	e := mailEnv(t, addr)
 	admin := signInAdmin(t, e, "Sec\r\nBcc: victim@example.net")
 	rec := e.doBody(t, http.MethodPost, "/users", strings.NewReader(`{"email":"New.Person@example.org","display_name":"New","organisation_id":1,"role":"editor"}`), admin...)
@@ -139,16 +77,16 @@ func TestInvitationMailed(t *testing.T) {
 		t.Fatalf("mail = %+v", a.Mail)
 	}
 	m := <-got
-	if m.rcpt != "RCPT TO:<New.Person@example.org>" {
-		t.Errorf("recipient %q", m.rcpt)
+	if m.To != "RCPT TO:<New.Person@example.org>" {
+		t.Errorf("recipient %q", m.To)
 	}
-	if s := m.header.Get("Subject"); !strings.Contains(s, "invitation to CommonGround") {
+	if s := m.Header.Get("Subject"); !strings.Contains(s, "invitation to CommonGround") {
 		t.Errorf("subject %q", s)
 	}
-	if m.header.Get("Bcc") != "" {
-		t.Errorf("injected Bcc: %q", m.header.Get("Bcc"))
+	if m.Header.Get("Bcc") != "" {
+		t.Errorf("injected Bcc: %q", m.Header.Get("Bcc"))
 	}
-	body := strings.ReplaceAll(m.body, "\r\n", "\n")
+	body := strings.ReplaceAll(m.Body, "\r\n", "\n")
 	if !strings.Contains(body, a.Link) || !strings.Contains(body, "Sec  Bcc: victim@example.net has invited you") || !strings.Contains(body, "expires on") {
 		t.Errorf("body:\n%s", body)
 	}
@@ -158,8 +96,8 @@ func TestInvitationMailed(t *testing.T) {
 	if rec.Code != 201 || json.Unmarshal(rec.Body.Bytes(), &r) != nil || r.Mail == nil || !r.Mail.Sent {
 		t.Fatalf("reset: %d %s", rec.Code, rec.Body)
 	}
-	if m := <-got; !strings.Contains(strings.ReplaceAll(m.body, "\r\n", "\n"), r.Link) || m.rcpt != "RCPT TO:<New.Person@example.org>" {
-		t.Errorf("reset mail %q:\n%s", m.rcpt, m.body)
+	if m := <-got; !strings.Contains(strings.ReplaceAll(m.Body, "\r\n", "\n"), r.Link) || m.To != "RCPT TO:<New.Person@example.org>" {
+		t.Errorf("reset mail %q:\n%s", m.To, m.Body)
 	}
 }
 

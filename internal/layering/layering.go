@@ -30,23 +30,24 @@ const (
 
 // Rules maps each package of the module (relative path) to its rule.
 var Rules = map[string]Rule{
-	"cmd/commonground":  {MayImport: []string{"*"}},
-	"cmd/cgbench":       {MayImport: []string{"*"}},
-	"api":               {MayImport: []string{"geo", "geo/cql2", "internal/glyphs"}, Never: []string{Module + "/geo/postgis", Module + "/migrations", Module + "/internal/pgtest", Module + "/internal/dataload", pgx, tern}},
-	"geo":               {Never: []string{gin, pgx, Module + "/api"}},
-	"geo/postgis":       {MayImport: []string{"geo", "geo/cql2", "geo/overlaps", "geo/secret", "migrations"}, Never: []string{Module + "/api", gin}},
-	"geo/cql2":          {MayImport: []string{"geo"}, Never: []string{Module + "/api", gin, pgx, Module + "/geo/postgis"}},
-	"geo/secret":        {MayImport: []string{"geo"}, Never: []string{Module + "/api", gin, pgx, Module + "/geo/postgis"}},
-	"geo/overlaps":      {MayImport: []string{"geo"}, Never: []string{Module + "/api", gin, pgx, Module + "/geo/postgis"}},
-	"internal/pgtest":   {MayImport: []string{"geo", "geo/postgis", "geo/reference", "geo/demo", "migrations", "internal/dataload"}, Never: []string{Module + "/api", gin}},
-	"geo/reference":     {MayImport: []string{"geo"}, Never: []string{Module + "/api", gin, pgx, Module + "/geo/postgis"}},
-	"geo/demo":          {MayImport: []string{"geo"}, Never: []string{Module + "/api", gin, pgx, Module + "/geo/postgis"}},
-	"internal/glyphs":   {MayImport: []string{"geo"}, Never: []string{Module + "/api", gin, pgx, Module + "/geo/postgis"}},
-	"internal/dataload": {MayImport: []string{"geo", "geo/demo", "geo/reference", "geo/postgis"}, Never: []string{Module + "/api", gin}},
-	"internal/layering": {StdOnly: true},
-	"internal/mail":     {StdOnly: true}, // net/smtp only; api sees it through its Mailer interface
-	"migrations":        {StdOnly: true},
-	"frontend":          {StdOnly: true},
+	"cmd/commonground":       {MayImport: []string{"*"}},
+	"cmd/cgbench":            {MayImport: []string{"*"}},
+	"api":                    {MayImport: []string{"geo", "geo/cql2", "internal/glyphs"}, Never: []string{Module + "/geo/postgis", Module + "/migrations", Module + "/internal/pgtest", Module + "/internal/dataload", pgx, tern}},
+	"geo":                    {Never: []string{gin, pgx, Module + "/api"}},
+	"geo/postgis":            {MayImport: []string{"geo", "geo/cql2", "geo/overlaps", "geo/secret", "migrations"}, Never: []string{Module + "/api", gin}},
+	"geo/cql2":               {MayImport: []string{"geo"}, Never: []string{Module + "/api", gin, pgx, Module + "/geo/postgis"}},
+	"geo/secret":             {MayImport: []string{"geo"}, Never: []string{Module + "/api", gin, pgx, Module + "/geo/postgis"}},
+	"geo/overlaps":           {MayImport: []string{"geo"}, Never: []string{Module + "/api", gin, pgx, Module + "/geo/postgis"}},
+	"internal/pgtest":        {MayImport: []string{"geo", "geo/postgis", "geo/reference", "geo/demo", "migrations", "internal/dataload"}, Never: []string{Module + "/api", gin}},
+	"geo/reference":          {MayImport: []string{"geo"}, Never: []string{Module + "/api", gin, pgx, Module + "/geo/postgis"}},
+	"geo/demo":               {MayImport: []string{"geo"}, Never: []string{Module + "/api", gin, pgx, Module + "/geo/postgis"}},
+	"internal/glyphs":        {MayImport: []string{"geo"}, Never: []string{Module + "/api", gin, pgx, Module + "/geo/postgis"}},
+	"internal/dataload":      {MayImport: []string{"geo", "geo/demo", "geo/reference", "geo/postgis"}, Never: []string{Module + "/api", gin}},
+	"internal/layering":      {StdOnly: true},
+	"internal/mail":          {StdOnly: true}, // net/smtp only; api sees it through its Mailer interface
+	"internal/mail/mailtest": {StdOnly: true}, // the tests' SMTP server
+	"migrations":             {StdOnly: true},
+	"frontend":               {StdOnly: true},
 }
 
 // Package is one node of the import graph: its direct imports and all its

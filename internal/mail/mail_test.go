@@ -1,94 +1,17 @@
 package mail
 
 import (
-	"bufio"
 	"context"
-	"encoding/base64"
-	"io"
 	"mime"
-	"mime/quotedprintable"
 	"net"
-	"net/textproto"
 	"strings"
 	"testing"
+
+	"github.com/commonground/commonground/internal/mail/mailtest"
 )
 
-// received is one mail the test server took.
-type received struct {
-	from, to, auth string
-	header         textproto.MIMEHeader
-	body           string
-}
-
-// smtpServer speaks just enough SMTP on 127.0.0.1 (EHLO, AUTH PLAIN, MAIL,
-// RCPT, DATA, QUIT) and hands each mail to got.
-func smtpServer(t *testing.T) (addr string, got chan received) {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	got = make(chan received, 4)
-	go func() {
-		for {
-			conn, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go serve(conn, got)
-		}
-	}()
-	return ln.Addr().String(), got
-}
-
-func serve(conn net.Conn, got chan<- received) {
-	defer conn.Close()
-	tp := textproto.NewConn(conn)
-	var m received
-	_ = tp.PrintfLine("220 test ESMTP")
-	for {
-		line, err := tp.ReadLine()
-		if err != nil {
-			return
-		}
-		verb := strings.ToUpper(strings.SplitN(line, " ", 2)[0])
-		switch verb {
-		case "EHLO", "HELO":
-			_ = tp.PrintfLine("250-test\r\n250 AUTH PLAIN")
-		case "AUTH":
-			f := strings.Fields(line)
-			if len(f) == 3 {
-				b, _ := base64.StdEncoding.DecodeString(f[2])
-				m.auth = string(b)
-			}
-			_ = tp.PrintfLine("235 ok")
-		case "MAIL":
-			m.from = line
-			_ = tp.PrintfLine("250 ok")
-		case "RCPT":
-			m.to = line
-			_ = tp.PrintfLine("250 ok")
-		case "DATA":
-			_ = tp.PrintfLine("354 go on")
-			r := textproto.NewReader(bufio.NewReader(tp.DotReader()))
-			h, _ := r.ReadMIMEHeader()
-			raw, _ := io.ReadAll(r.R)
-			body, _ := io.ReadAll(quotedprintable.NewReader(strings.NewReader(string(raw))))
-			m.header, m.body = h, string(body)
-			_ = tp.PrintfLine("250 queued")
-			got <- m
-		case "QUIT":
-			_ = tp.PrintfLine("221 bye")
-			return
-		default:
-			_ = tp.PrintfLine("502 no")
-		}
-	}
-}
-
 func TestSend(t *testing.T) {
-	addr, got := smtpServer(t)
+	addr, got := mailtest.Server(t)
 	s, err := New(Config{URL: "smtp://relay:s3cret@" + addr, From: "CommonGround <noreply@example.org>"})
 	if err != nil {
 		t.Fatal(err)
@@ -100,26 +23,26 @@ func TestSend(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := <-got
-	if m.to != "RCPT TO:<new.person@example.org>" || m.from != "MAIL FROM:<noreply@example.org>" {
-		t.Errorf("envelope %q %q", m.from, m.to)
+	if m.To != "RCPT TO:<new.person@example.org>" || m.From != "MAIL FROM:<noreply@example.org>" {
+		t.Errorf("envelope %q %q", m.From, m.To)
 	}
-	if m.auth != "\x00relay\x00s3cret" {
-		t.Errorf("AUTH PLAIN = %q", m.auth)
+	if m.Auth != "\x00relay\x00s3cret" {
+		t.Errorf("AUTH PLAIN = %q", m.Auth)
 	}
 	for _, h := range []string{"Bcc", "X-Injected", "Cc"} {
-		if v := m.header.Get(h); v != "" {
+		if v := m.Header.Get(h); v != "" {
 			t.Errorf("injected header %s: %q", h, v)
 		}
 	}
-	if len(m.header["To"]) != 1 || m.header.Get("To") != "<new.person@example.org>" {
-		t.Errorf("To = %q", m.header["To"])
+	if len(m.Header["To"]) != 1 || m.Header.Get("To") != "<new.person@example.org>" {
+		t.Errorf("To = %q", m.Header["To"])
 	}
-	subj, err := new(mime.WordDecoder).DecodeHeader(m.header.Get("Subject"))
+	subj, err := new(mime.WordDecoder).DecodeHeader(m.Header.Get("Subject"))
 	if err != nil || subj != "Invitation from Evil  Bcc: victim@example.net  X-Injected: yes" {
 		t.Errorf("Subject = %q (%v)", subj, err)
 	}
-	if !strings.Contains(m.body, link) || !strings.Contains(strings.ReplaceAll(m.body, "\r\n", "\n"), "\n.\nA line with only a dot") {
-		t.Errorf("body lacks the link or the dot line:\n%s", m.body)
+	if !strings.Contains(m.Body, link) || !strings.Contains(strings.ReplaceAll(m.Body, "\r\n", "\n"), "\n.\nA line with only a dot") {
+		t.Errorf("body lacks the link or the dot line:\n%s", m.Body)
 	}
 }
 
@@ -143,7 +66,7 @@ func TestSendFails(t *testing.T) {
 		t.Fatal("a recipient with CRLF was accepted")
 	}
 	// A relay that is not loopback must offer STARTTLS.
-	addr2, _ := smtpServer(t)
+	addr2, _ := mailtest.Server(t)
 	_, port2, _ := net.SplitHostPort(addr2)
 	s2, err := New(Config{URL: "smtp://127.0.0.1:" + port2, From: "noreply@example.org"})
 	if err != nil {
