@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -141,6 +142,23 @@ func startServer(ctx context.Context, bin, db string, env ...string) (url string
 		return "", nil, fmt.Errorf("server: %w (see %s)", err, logf.Name())
 	}
 	return url, stop, nil
+}
+
+// startWarmCold starts the two servers of the cold and warm paths on db,
+// both with env: warm with the tile cache on, cold with it off
+// (COMMONGROUND_TILE_CACHE_MB=0), the cold one once the warm one has
+// migrated the database. stop ends both.
+func startWarmCold(ctx context.Context, bin, db string, env ...string) (warm, cold string, stop func(), err error) {
+	warm, stopWarm, err := startServer(ctx, bin, db, env...)
+	if err != nil {
+		return "", "", nil, err
+	}
+	cold, stopCold, err := startServer(ctx, bin, db, append(slices.Clone(env), "COMMONGROUND_TILE_CACHE_MB=0")...)
+	if err != nil {
+		stopWarm()
+		return "", "", nil, err
+	}
+	return warm, cold, func() { stopCold(); stopWarm() }, nil
 }
 
 func stopServer(cmd *exec.Cmd, exited chan error) {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"log"
 	"net/http"
 	"os"
@@ -442,28 +441,8 @@ func tilePaths(warm, cold *http.Client, cfg tileConfig, ps r1Stores, w tileWorkl
 	return out
 }
 
-// fetchTile GETs u without compression and returns the body size and the
-// X-Cache header; 503 is errTimeout, 204 an empty tile.
+// fetchTile GETs u anonymously without compression and returns the body
+// size and the X-Cache header; 503 is errTimeout, 204 an empty tile.
 func fetchTile(ctx context.Context, client *http.Client, u string) (int, string, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-	if err != nil {
-		return 0, "", err
-	}
-	req.Header.Set("Accept-Encoding", "identity")
-	resp, err := client.Do(req)
-	if err != nil {
-		return 0, "", err
-	}
-	defer resp.Body.Close()
-	n, err := io.Copy(io.Discard, resp.Body)
-	if err != nil {
-		return int(n), "", err
-	}
-	switch resp.StatusCode {
-	case http.StatusOK, http.StatusNoContent:
-		return int(n), resp.Header.Get("X-Cache"), nil
-	case http.StatusServiceUnavailable:
-		return 0, "", errTimeout
-	}
-	return int(n), "", fmt.Errorf("GET %s: %s", u, resp.Status)
+	return getAs(ctx, client, u, viewer{name: "anonymous"})
 }

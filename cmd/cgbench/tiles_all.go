@@ -45,16 +45,11 @@ func tilesAllCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 // tilesOneSize serves db twice, warm and cold, and measures.
 func tilesOneSize(ctx context.Context, cfg tileConfig, bin, db string) (tileRun, error) {
 	jit := "COMMONGROUND_DB_JIT=" + cfg.serverJIT
-	warm, stopWarm, err := startServer(ctx, bin, db, jit)
+	warm, cold, stop, err := startWarmCold(ctx, bin, db, jit)
 	if err != nil {
 		return tileRun{}, err
 	}
-	defer stopWarm()
-	cold, stopCold, err := startServer(ctx, bin, db, jit, "COMMONGROUND_TILE_CACHE_MB=0")
-	if err != nil {
-		return tileRun{}, err
-	}
-	defer stopCold()
+	defer stop()
 	cfg.db, cfg.url, cfg.coldURL = db, warm, cold
 	if err := cfg.validate(); err != nil {
 		return tileRun{}, err

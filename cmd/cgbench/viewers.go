@@ -77,16 +77,11 @@ type viewerRow struct {
 }
 
 func viewersOneSize(ctx context.Context, cfg tileConfig, bin, db string) ([]viewerRow, error) {
-	warm, stopWarm, err := startServer(ctx, bin, db)
+	warm, cold, stop, err := startWarmCold(ctx, bin, db)
 	if err != nil {
 		return nil, err
 	}
-	defer stopWarm()
-	cold, stopCold, err := startServer(ctx, bin, db, "COMMONGROUND_TILE_CACHE_MB=0")
-	if err != nil {
-		return nil, err
-	}
-	defer stopCold()
+	defer stop()
 	pool, err := pgxpool.New(ctx, db)
 	if err != nil {
 		return nil, err
@@ -248,7 +243,7 @@ func postJSON(ctx context.Context, client *http.Client, u, cookie string, body, 
 }
 
 // getAs GETs u as v without compression: the body size and X-Cache; 503 is
-// errTimeout.
+// errTimeout, 204 an empty tile (or page).
 func getAs(ctx context.Context, client *http.Client, u string, v viewer) (int, string, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {

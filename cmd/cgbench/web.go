@@ -250,16 +250,11 @@ func webCmd(ctx context.Context, fs *flag.FlagSet, args []string) error {
 // both have built what they build in the background, then loads the page
 // in each case.
 func webOneSize(ctx context.Context, cfg webConfig, bin, db string, n int) ([]webCase, error) {
-	warm, stopWarm, err := startServer(ctx, bin, db)
+	warm, cold, stop, err := startWarmCold(ctx, bin, db)
 	if err != nil {
 		return nil, err
 	}
-	defer stopWarm()
-	cold, stopCold, err := startServer(ctx, bin, db, "COMMONGROUND_TILE_CACHE_MB=0")
-	if err != nil {
-		return nil, err
-	}
-	defer stopCold()
+	defer stop()
 	pool, public, err := openPool(ctx, db, 0)
 	if err != nil {
 		return nil, err
