@@ -456,8 +456,10 @@ func FuzzLoginBody(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Cleanup(s.Close)
+	// The deadline is generous: a sign-in waits for one of the process's
+	// two argon2id slots, which the package's parallel tests also use.
 	srv := api.New(s, slog.New(slog.NewTextHandler(io.Discard, nil)),
-		api.Config{HandlerTimeout: time.Second, MaxBodyBytes: 1 << 16}, nil, prometheus.NewRegistry(), prometheus.NewRegistry())
+		api.Config{HandlerTimeout: time.Minute, MaxBodyBytes: 1 << 16}, nil, prometheus.NewRegistry(), prometheus.NewRegistry())
 	f.Fuzz(func(t *testing.T, body string) {
 		rec := httptest.NewRecorder()
 		srv.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/auth/login", strings.NewReader(body)))

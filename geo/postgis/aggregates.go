@@ -130,10 +130,7 @@ const membersCellsSQL = `INSERT INTO tile_cells (audience, z, cx, cy, n, activit
 
 // audienceSQL is the condition on activities a of each precomputed
 // audience.
-var audienceSQL = map[string]string{
-	"public":  `a.visibility = 'public'`,
-	"members": `a.visibility IN ('public', 'members')`,
-}
+var audienceSQL = map[string]string{"public": publicSQL, "members": membersSQL}
 
 // buildTileCells replaces tile_cells, both audiences, every zoom up to
 // geo.ClusterMaxZoom, and returns how many rows it wrote.

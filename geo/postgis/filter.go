@@ -32,6 +32,20 @@ func (q *query) sql() string {
 	return strings.Join(q.where, "\n\tAND ")
 }
 
+// The parts of the visibility rule, on activities aliased a: what the
+// public sees, and what every member sees (the precomputed tile aggregates
+// hold both audiences).
+const (
+	publicSQL  = `a.visibility = 'public'`
+	membersSQL = `a.visibility IN ('public', 'members')`
+)
+
+// takesPart is the condition that organisation org takes part in a (in
+// any role): its people see a's drafts.
+func (q *query) takesPart(org int64) string {
+	return `EXISTS (SELECT FROM activity_organisations vo WHERE vo.activity_id = a.id AND vo.organisation_id = ` + q.arg(org) + `)`
+}
+
 // visible is the one visibility rule, for activities aliased a: public for
 // everyone, members-only for members and the secretariat, drafts for the
 // organisations taking part and the secretariat.
@@ -39,10 +53,9 @@ func (q *query) visible(v geo.Viewer) {
 	switch v.Kind {
 	case geo.Secretariat:
 	case geo.Member:
-		q.and(`(a.visibility IN ('public', 'members') OR EXISTS (SELECT FROM activity_organisations vo
-			WHERE vo.activity_id = a.id AND vo.organisation_id = ` + q.arg(v.OrganisationID) + `))`)
+		q.and(`(` + membersSQL + ` OR ` + q.takesPart(v.OrganisationID) + `)`)
 	default:
-		q.and(`a.visibility = 'public'`)
+		q.and(publicSQL)
 	}
 }
 

@@ -283,7 +283,7 @@ func (q *query) drafts(v geo.Viewer) string {
 	d := query{args: q.args}
 	d.and(`a.visibility = 'draft'`)
 	if v.Kind != geo.Secretariat {
-		d.and(`EXISTS (SELECT FROM activity_organisations vo WHERE vo.activity_id = a.id AND vo.organisation_id = ` + d.arg(v.OrganisationID) + `)`)
+		d.and(d.takesPart(v.OrganisationID))
 	}
 	q.args = d.args
 	return d.sql()
