@@ -28,14 +28,16 @@ type Problem struct {
 
 // statusOf maps each error code to its HTTP status: the one table.
 var statusOf = map[geo.Code]int{
-	geo.ENotFound:     http.StatusNotFound,
-	geo.EInvalid:      http.StatusBadRequest,
-	geo.EConflict:     http.StatusConflict,
-	geo.EForbidden:    http.StatusForbidden,
-	geo.EUnauthorized: http.StatusUnauthorized,
-	geo.ETooMany:      http.StatusTooManyRequests,
-	geo.EUnavailable:  http.StatusServiceUnavailable,
-	geo.EInternal:     http.StatusInternalServerError,
+	geo.ENotFound:      http.StatusNotFound,
+	geo.EInvalid:       http.StatusBadRequest,
+	geo.EConflict:      http.StatusConflict,
+	geo.EForbidden:     http.StatusForbidden,
+	geo.EUnauthorized:  http.StatusUnauthorized,
+	geo.ETooMany:       http.StatusTooManyRequests,
+	geo.EPrecondition:  http.StatusPreconditionFailed,
+	geo.EUnprocessable: http.StatusUnprocessableEntity,
+	geo.EUnavailable:   http.StatusServiceUnavailable,
+	geo.EInternal:      http.StatusInternalServerError,
 }
 
 // retryAfterSeconds is what 503 answers tell clients to wait.

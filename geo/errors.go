@@ -19,9 +19,14 @@ const (
 	// credentials); sign in and try again.
 	EUnauthorized Code = "unauthorized"
 	// ETooMany: too many attempts (sign-in throttling); try again later.
-	ETooMany     Code = "too_many_requests"
-	EUnavailable Code = "unavailable" // try again later (database down, timeout)
-	EInternal    Code = "internal"
+	ETooMany Code = "too_many_requests"
+	// EPrecondition: If-Match names a version that is no longer current.
+	EPrecondition Code = "precondition_failed"
+	// EUnprocessable: a well-formed request that contradicts an earlier
+	// one (an Idempotency-Key reused with another body).
+	EUnprocessable Code = "unprocessable"
+	EUnavailable   Code = "unavailable" // try again later (database down, timeout)
+	EInternal      Code = "internal"
 )
 
 // FieldError points at the part of the input at fault: a query parameter, a

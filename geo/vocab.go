@@ -70,6 +70,9 @@ const (
 	Draft   Visibility = "draft"
 )
 
+// Visibilities lists every visibility, widest first.
+var Visibilities = []Visibility{Public, Members, Draft}
+
 // Role is an organisation's part in an activity (IATI OrganisationRole-like).
 type Role string
 
@@ -80,6 +83,9 @@ const (
 	RoleFunding      Role = "funding"
 	RolePartner      Role = "partner"
 )
+
+// Roles lists every organisation role.
+var Roles = []Role{RoleLead, RoleImplementing, RoleFunding, RolePartner}
 
 // LocationKind says what a location refers to.
 type LocationKind string
@@ -94,6 +100,9 @@ const (
 	KindShape     LocationKind = "shape"      // a drawn or imported shape
 )
 
+// LocationKinds lists every location kind.
+var LocationKinds = []LocationKind{KindPoint, KindPlace, KindAdminArea, KindCountry, KindShape}
+
 // Precision is how precisely a location is known, after IATI's and AidData's
 // location precision codes.
 type Precision string
@@ -106,3 +115,6 @@ const (
 	PrecisionAdminArea   Precision = "admin_area"
 	PrecisionCountry     Precision = "country"
 )
+
+// Precisions lists every precision, most precise first.
+var Precisions = []Precision{PrecisionExact, PrecisionApproximate, PrecisionCity, PrecisionAdminArea, PrecisionCountry}

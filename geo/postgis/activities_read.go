@@ -146,7 +146,7 @@ func collectIDs(ctx context.Context, db querier, sql string, args []any) ([]int6
 const selectActivities = `
 SELECT a.id, coalesce(a.iati_identifier, ''), a.title, a.description, a.status, a.start_date, a.end_date,
 	coalesce(a.budget::text, ''), coalesce(a.currency::text, ''), a.visibility, coalesce(a.programme_id, 0),
-	coalesce(p.name, ''), coalesce(p.type, ''), a.demo, a.updated_at
+	coalesce(p.name, ''), coalesce(p.type, ''), a.demo, a.updated_at, a.version
 FROM unnest($1::bigint[]) WITH ORDINALITY u(id, n)
 JOIN activities a ON a.id = u.id LEFT JOIN programmes p ON p.id = a.programme_id
 ORDER BY u.n`
@@ -180,7 +180,7 @@ func loadActivities(ctx context.Context, db querier, ids []int64) ([]geo.Activit
 		var a geo.ActivityView
 		var start, end *time.Time
 		if err := rows.Scan(&a.ID, &a.IATIIdentifier, &a.Title, &a.Description, &a.Status, &start, &end, &a.Budget,
-			&a.Currency, &a.Visibility, &a.ProgrammeID, &a.ProgrammeName, &a.ProgrammeType, &a.Demo, &a.UpdatedAt); err != nil {
+			&a.Currency, &a.Visibility, &a.ProgrammeID, &a.ProgrammeName, &a.ProgrammeType, &a.Demo, &a.UpdatedAt, &a.Version); err != nil {
 			rows.Close()
 			return nil, err
 		}

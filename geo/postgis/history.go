@@ -1,0 +1,67 @@
+package postgis
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/commonground/commonground/geo"
+)
+
+// maxHistory is the most entries History returns (newest first).
+const maxHistory = 1000
+
+// ActivityHistory returns the change log of activity id, newest first, when
+// v may see the activity (ENotFound otherwise). The secretariat also sees
+// the history of a deleted activity.
+func (s *Store) ActivityHistory(ctx context.Context, v geo.Viewer, id int64) ([]geo.Change, error) {
+	var out []geo.Change
+	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		if _, _, _, err := loadInput(ctx, tx, v, id, false); err != nil {
+			var deleted bool
+			if geo.ErrorCode(err) != geo.ENotFound || v.Kind != geo.Secretariat {
+				return err
+			}
+			if qerr := tx.QueryRow(ctx, `SELECT EXISTS (SELECT FROM deleted_activities WHERE id = $1)`, id).Scan(&deleted); qerr != nil || !deleted {
+				return err
+			}
+		}
+		var err error
+		out, err = history(ctx, tx, geo.EntityActivity, fmt.Sprint(id))
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgis: activity %d history: %w", id, translate(err))
+	}
+	return out, nil
+}
+
+// history reads an entity's change log, newest first, with each actor's
+// current display name.
+func history(ctx context.Context, tx pgx.Tx, e geo.Entity, key string) ([]geo.Change, error) {
+	rows, err := tx.Query(ctx, `SELECT c.id, c.at, c.action, c.version, c.actor_id, coalesce(u.display_name, ''), c.changes
+	FROM change_log c LEFT JOIN users u ON u.id = c.actor_id
+	WHERE c.entity = $1 AND c.entity_key = $2 ORDER BY c.id DESC LIMIT $3`, string(e), key, maxHistory)
+	if err != nil {
+		return nil, err
+	}
+	out := []geo.Change{}
+	var c geo.Change
+	var actor *int64
+	var name string
+	var changes []byte
+	_, err = pgx.ForEachRow(rows, []any{&c.ID, &c.At, &c.Action, &c.Version, &actor, &name, &changes}, func() error {
+		c.Actor, c.Changes = nil, nil
+		if actor != nil {
+			c.Actor = &geo.Actor{ID: *actor, Name: name}
+		}
+		if err := json.Unmarshal(changes, &c.Changes); err != nil {
+			return err
+		}
+		out = append(out, c)
+		return nil
+	})
+	return out, err
+}
