@@ -87,7 +87,7 @@ type ActivityView struct {
 	ProgrammeType  ProgrammeType
 	Demo           bool
 	UpdatedAt      time.Time
-	Version        int // the row version, for ETags and If-Match
+	Version        int                // the row version, for ETags and If-Match
 	Organisations  []OrganisationRole // the lead first
 	Themes         []string
 	Locations      []LocationView
