@@ -285,11 +285,3 @@ func activityFeatures(s Store, ctx context.Context, v geo.Viewer, f geo.Activity
 	}
 	return out, nil
 }
-
-func activityFeature(s Store, ctx context.Context, v geo.Viewer, id int64, props []string) (json.RawMessage, error) {
-	a, err := s.Activity(ctx, v, id)
-	if err != nil {
-		return nil, err
-	}
-	return appendActivity(nil, a, keepSet(props)), nil
-}

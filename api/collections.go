@@ -32,7 +32,7 @@ var collections = []collection{
 		params:   [][]string{filterParams, pageParams},
 		sortable: geo.ActivitySortable,
 		list:     activityFeatures,
-		one:      activityFeature,
+		// one: item reads activities itself, for their strong ETag.
 	},
 	{
 		ID: "organisations", Title: "Member organisations",

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/commonground/commonground/geo"
 )
 
 // dataVersionKey holds the data version conditional read, for handlers
@@ -28,8 +30,7 @@ func (s *server) conditional(c *gin.Context) {
 	}
 	c.Set(dataVersionKey, version)
 	v := viewerOf(c)
-	h := sha256.Sum256([]byte(c.Request.URL.RequestURI() + "\n" + c.GetHeader("Accept") + "\n" + v.Class()))
-	etag := `W/"` + strconv.FormatInt(version, 10) + "-" + hex.EncodeToString(h[:8]) + `"`
+	etag := `W/"` + strconv.FormatInt(version, 10) + "-" + representationHash(c.Request.URL.RequestURI(), c.GetHeader("Accept"), v) + `"`
 	c.Header("ETag", etag)
 	c.Header("Vary", "Accept, Accept-Encoding, Cookie, Authorization")
 	if v.Public() {
@@ -42,6 +43,23 @@ func (s *server) conditional(c *gin.Context) {
 		return
 	}
 	c.Next()
+}
+
+// representationHash identifies what an answer represents: the request
+// (path and query), its negotiated representation and the viewer's
+// visibility class.
+func representationHash(uri, accept string, v geo.Viewer) string {
+	h := sha256.Sum256([]byte(uri + "\n" + accept + "\n" + v.Class()))
+	return hex.EncodeToString(h[:8])
+}
+
+// rowETag is the strong ETag of one activity: its row version (what
+// If-Match checks, so other activities' changes never make a copy stale),
+// then the data version and the representation (what If-None-Match
+// checks, since the answer also shows organisations' and programmes'
+// names).
+func rowETag(version int, dataVersion int64, hash string) string {
+	return `"` + strconv.Itoa(version) + "." + strconv.FormatInt(dataVersion, 10) + "-" + hash + `"`
 }
 
 // matchesETag compares weakly, as If-None-Match does.

@@ -90,18 +90,44 @@ func (s *server) item(c *gin.Context) error {
 	if err := p.err(); err != nil {
 		return err
 	}
-	feat, err := col.one(s.store, c.Request.Context(), viewerOf(c), id, pg.Properties)
-	if err != nil {
+	var feat json.RawMessage
+	if col.ID == "activities" {
+		// An activity's ETag is strong and carries its row version, for
+		// If-Match on PUT, PATCH and DELETE.
+		a, err := s.store.Activity(c.Request.Context(), viewerOf(c), id)
+		if err != nil {
+			return err
+		}
+		dv, _ := c.Get(dataVersionKey)
+		d, _ := dv.(int64)
+		etag := rowETag(a.Version, d, representationHash(c.Request.URL.RequestURI(), c.GetHeader("Accept"), viewerOf(c)))
+		c.Header("ETag", etag)
+		if matchesETag(c.GetHeader("If-None-Match"), etag) {
+			c.AbortWithStatus(http.StatusNotModified)
+			return nil
+		}
+		feat = appendActivity(nil, a, keepSet(pg.Properties))
+	} else if feat, err = col.one(s.store, c.Request.Context(), viewerOf(c), id, pg.Properties); err != nil {
 		return err
 	}
 	var doc map[string]any
 	if err := json.Unmarshal(feat, &doc); err != nil {
 		return err
 	}
-	self := abs(c, "/collections/"+col.ID+"/items/"+c.Param("id"))
-	doc["links"] = []link{
-		{Href: self, Rel: "self", Type: mediaGeoJSON, Title: "this feature"},
+	doc["links"] = itemLinks(c, col, "/collections/"+col.ID+"/items/"+c.Param("id"))
+	return writeJSON(c, mediaGeoJSON, doc)
+}
+
+// itemLinks are the links of one feature at path.
+func itemLinks(c *gin.Context, col collection, path string) []link {
+	return []link{
+		{Href: abs(c, path), Rel: "self", Type: mediaGeoJSON, Title: "this feature"},
 		{Href: abs(c, "/collections/"+col.ID), Rel: "collection", Type: mediaJSON, Title: col.Title},
 	}
-	return writeJSON(c, mediaGeoJSON, doc)
+}
+
+// activitiesCollection is the activities' collection description.
+func activitiesCollection() collection {
+	col, _ := collectionByID("activities")
+	return col
 }

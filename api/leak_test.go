@@ -95,7 +95,16 @@ func TestNothingLeaksToAnonymousViewers(t *testing.T) {
 			if rec.Code != http.StatusNotFound || strings.Contains(rec.Body.String(), "NOT-PUBLIC") {
 				t.Errorf("hidden activity %d: %d %s", id, rec.Code, rec.Body)
 			}
+			// The history and the write document need a signed-in user,
+			// and say nothing of whether the activity exists.
+			for _, p := range []string{"/collections/activities/items/%d/history", "/activities/%d/document"} {
+				rec := e.do(t, http.MethodGet, fmt.Sprintf(p, id))
+				if rec.Code != http.StatusUnauthorized || strings.Contains(rec.Body.String(), "NOT-PUBLIC") {
+					t.Errorf("%s: %d %s", fmt.Sprintf(p, id), rec.Code, rec.Body)
+				}
+			}
 		}
+		get("/vocabularies")
 	})
 
 	t.Run("counts of the other collections", func(t *testing.T) {
@@ -345,12 +354,15 @@ func TestNothingLeaksToMembers(t *testing.T) {
 		if !strings.Contains(all, d.title) {
 			t.Errorf("organisation %d's own draft %d is not shown to its member", orgA, d.id)
 		}
-		if rec := e.do(t, http.MethodGet, fmt.Sprintf("/collections/activities/items/%d", d.id), "", member...); rec.Code != http.StatusOK {
-			t.Errorf("own draft %d: %d", d.id, rec.Code)
+		for _, p := range []string{"/collections/activities/items/%d", "/activities/%d/document", "/collections/activities/items/%d/history"} {
+			if rec := e.do(t, http.MethodGet, fmt.Sprintf(p, d.id), "", member...); rec.Code != http.StatusOK {
+				t.Errorf("own draft: %s: %d", fmt.Sprintf(p, d.id), rec.Code)
+			}
 		}
 	}
 	for _, d := range others {
-		for _, p := range []string{"/collections/activities/items/%d", "/activities/%d/overlaps"} {
+		for _, p := range []string{"/collections/activities/items/%d", "/activities/%d/overlaps", "/activities/%d/document",
+			"/collections/activities/items/%d/history"} {
 			if rec := e.do(t, http.MethodGet, fmt.Sprintf(p, d.id), "", member...); rec.Code != http.StatusNotFound {
 				t.Errorf("%s: %d, want 404", fmt.Sprintf(p, d.id), rec.Code)
 			}

@@ -78,6 +78,8 @@ type operation struct {
 	body          map[string]any // JSON request body schema, if any
 	status        string         // success status, "" for 200
 	ok            map[string]any // JSON schema of the success answer, if known
+	bodyMedia     string         // media type of body; "" for JSON
+	write         bool           // a precondition-guarded write: 409, 412, 422 and 428 too
 }
 
 func (s *server) operations() []operation {
@@ -122,7 +124,7 @@ func (s *server) operations() []operation {
 		operation{path: "/livez", summary: "The process is up", media: mediaJSON},
 		operation{path: "/readyz", summary: "Ready for traffic: database reachable, schema current, not draining", media: mediaJSON},
 		operation{path: "/metrics", summary: "Prometheus metrics", media: "text/plain"},
-	), accountOperations()...)
+	), append(accountOperations(), editOperations()...)...)
 }
 
 // openapiDoc builds the OpenAPI 3.0 document from the operations table, so
@@ -162,8 +164,12 @@ func (s *server) openapiDoc(base string) map[string]any {
 		}
 		responses := map[string]any{status: ok,
 			"400": ref("Problem"), "404": ref("Problem"), "503": ref("Problem"), "500": ref("Problem")}
-		if op.method != "" || strings.HasPrefix(op.path, "/auth") || strings.HasPrefix(op.path, "/users") || op.path == "/audit" {
+		if op.method != "" || strings.HasPrefix(op.path, "/auth") || strings.HasPrefix(op.path, "/users") || op.path == "/audit" ||
+			strings.HasPrefix(op.path, "/activities/{id}/document") || strings.HasSuffix(op.path, "/history") || op.path == "/activities/deleted" {
 			responses["401"], responses["403"], responses["429"] = ref("Problem"), ref("Problem"), ref("Problem")
+		}
+		if op.write {
+			responses["409"], responses["412"], responses["422"], responses["428"] = ref("Problem"), ref("Problem"), ref("Problem"), ref("Problem")
 		}
 		id := strings.NewReplacer("/", "_", "{", "", "}", "", ".", "_").Replace(strings.Trim(op.path, "/"))
 		if id == "" {
@@ -174,7 +180,11 @@ func (s *server) openapiDoc(base string) map[string]any {
 		}
 		o := map[string]any{"operationId": id, "summary": op.summary, "parameters": params, "responses": responses}
 		if op.body != nil {
-			o["requestBody"] = map[string]any{"required": true, "content": map[string]any{mediaJSON: map[string]any{"schema": op.body}}}
+			media := op.bodyMedia
+			if media == "" {
+				media = mediaJSON
+			}
+			o["requestBody"] = map[string]any{"required": true, "content": map[string]any{media: map[string]any{"schema": op.body}}}
 		}
 		methods, _ := paths[op.path].(map[string]any)
 		if methods == nil {

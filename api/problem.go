@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -24,6 +25,10 @@ type Problem struct {
 	Errors    []geo.FieldError `json:"errors,omitempty"`
 	// CurrentVersion is the resource's version when If-Match was stale.
 	CurrentVersion *int `json:"current_version,omitempty"`
+	// CurrentETag and Current are, for a stale If-Match on an activity, its
+	// current ETag and write document.
+	CurrentETag string          `json:"current_etag,omitempty"`
+	Current     json.RawMessage `json:"current,omitempty"`
 }
 
 // statusOf maps each error code to its HTTP status: the one table.

@@ -45,6 +45,8 @@ type Store interface {
 	Hotspots(ctx context.Context, v geo.Viewer, q geo.HotspotQuery) (geo.HotspotPage, error)
 	// Accounts: sign-in, sessions, tokens, users and the audit log.
 	Accounts
+	// Editing: writes of activities, their history and the vocabularies.
+	Editing
 }
 
 // Config holds the HTTP layer's limits.
@@ -152,6 +154,7 @@ func New(store Store, log *slog.Logger, cfg Config, assets fs.FS, reg prometheus
 	data.GET("/activities/:id/overlaps", s.wrap(s.activityOverlaps))
 	data.GET("/tiles/:layers", s.wrap(s.tilejson))
 	data.GET("/style.json", s.wrap(s.style))
+	data.GET("/vocabularies", s.wrap(s.vocabularies))
 	// A bad tile address is refused before conditional reads the data
 	// version: no database work at all.
 	r.GET("/tiles/:layers/:z/:x/:y", s.wrap(checkTileAddress), s.conditional, s.wrap(s.tile))
@@ -160,6 +163,7 @@ func New(store Store, log *slog.Logger, cfg Config, assets fs.FS, reg prometheus
 	r.GET(fontsRoute, s.wrap(s.fontRange))
 	r.HEAD(fontsRoute, s.wrap(s.fontRange))
 	s.accountRoutes(r)
+	s.editRoutes(r)
 	r.NoRoute(s.wrap(s.staticFile))
 
 	r.NoMethod(simpleProblem(http.StatusMethodNotAllowed, geo.EInvalid, "method not allowed on this resource"))

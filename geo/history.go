@@ -78,3 +78,12 @@ type Answer struct {
 	ETag     string
 	Body     json.RawMessage
 }
+
+// Written is what a write of an activity leaves: the activity as the read
+// side shows it, its row version, and the data version the write
+// committed.
+type Written struct {
+	View        ActivityView
+	Version     int
+	DataVersion int64
+}

@@ -22,10 +22,14 @@ const (
 	// ActManageOwnAccount: make and revoke one's own tokens, change one's
 	// own password. Never by a token, so a leaked token cannot make more.
 	ActManageOwnAccount Action = "account.manage"
+	// ActSeeChanges: read the history (who changed what) and the write
+	// documents of the activities one sees. Any signed-in user, read
+	// tokens too; not the public.
+	ActSeeChanges Action = "changes.see"
 )
 
 // Actions lists every action, for tests that must cover them all.
-var Actions = []Action{ActEditActivity, ActEditOrganisation, ActAdminister, ActListUsers, ActManageUsers, ActManageOwnAccount}
+var Actions = []Action{ActEditActivity, ActEditOrganisation, ActAdminister, ActListUsers, ActManageUsers, ActManageOwnAccount, ActSeeChanges}
 
 // Object is what an action is on: the organisation that owns it (an
 // activity's lead, an organisation itself, the organisation whose people
@@ -39,13 +43,17 @@ type Object struct {
 // condition in SQL.
 //
 //   - anonymous: nothing;
-//   - a read token: nothing (it reads what its owner sees);
+//   - any signed-in user, by session or token: ActSeeChanges;
+//   - a read token: nothing else (it reads what its owner sees);
 //   - a write token: what its owner may, except ActManageOwnAccount;
 //   - a member viewer: list its own organisation's people, manage its own
 //     account;
 //   - a member editor: also edit its organisation's activities and profile;
 //   - the secretariat: everything.
 func Can(v Viewer, a Action, o Object) bool {
+	if a == ActSeeChanges {
+		return v.SignedIn()
+	}
 	if !v.SignedIn() || v.Scope == ScopeRead {
 		return false
 	}

@@ -26,6 +26,10 @@ func TestCan(t *testing.T) {
 		want bool
 	}{
 		{"anonymous edits nothing", anon, ActEditActivity, onA, false},
+		{"anonymous sees no history", anon, ActSeeChanges, onA, false},
+		{"a read token sees history", readTok, ActSeeChanges, onA, true},
+		{"a viewer sees history", viewerA, ActSeeChanges, onB, true},
+		{"no user, no history", noUser, ActSeeChanges, onA, false},
 		{"anonymous manages no account", anon, ActManageOwnAccount, alliance, false},
 		{"viewer cannot edit own activity", viewerA, ActEditActivity, onA, false},
 		{"viewer lists own people", viewerA, ActListUsers, onA, true},

@@ -118,3 +118,24 @@ const (
 
 // Precisions lists every precision, most precise first.
 var Precisions = []Precision{PrecisionExact, PrecisionApproximate, PrecisionCity, PrecisionAdminArea, PrecisionCountry}
+
+// Term is one entry of a vocabulary kept in the database.
+type Term struct {
+	Code string `json:"code"`
+	Name string `json:"name"`
+}
+
+// Vocabularies are every code a write may use, for forms: those kept in
+// the database (themes, currencies, constituencies, programme types) with
+// their names, and the fixed ones.
+type Vocabularies struct {
+	Themes         []Term         `json:"themes"`
+	Currencies     []Term         `json:"currencies"`
+	Constituencies []Term         `json:"constituencies"`
+	ProgrammeTypes []Term         `json:"programme_types"`
+	Statuses       []Status       `json:"statuses"`
+	Visibilities   []Visibility   `json:"visibilities"`
+	Roles          []Role         `json:"roles"`
+	LocationKinds  []LocationKind `json:"location_kinds"`
+	Precisions     []Precision    `json:"precisions"`
+}

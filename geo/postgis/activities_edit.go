@@ -10,18 +10,8 @@ import (
 	"github.com/commonground/commonground/geo"
 )
 
-// Written is what a write of an activity leaves: the activity as the read
-// side shows it, its row version, and the data version the write committed.
-type Written struct {
-	View        geo.ActivityView
-	Version     int
-	DataVersion int64
-}
-
-// AnswerFunc renders a create's HTTP answer from what it wrote, inside the
-// write's transaction, so that an Idempotency-Key's answer is stored with
-// the change it describes.
-type AnswerFunc func(Written) (geo.Answer, error)
+// Written is what a write of an activity leaves (geo.Written).
+type Written = geo.Written
 
 // lockWrites is the first statement of every write through the API: it
 // takes the data version's row lock, which every changed table's trigger
@@ -76,7 +66,7 @@ func writerOrg(v geo.Viewer) int64 {
 // EUnprocessable. Errors: EInvalid (with pointers) for references that do
 // not resolve, EConflict for a taken IATI identifier, EForbidden when v's
 // organisation would not lead it.
-func (s *Store) CreateActivity(ctx context.Context, v geo.Viewer, in geo.ActivityInput, idem *geo.Idempotency, answer AnswerFunc) (geo.Answer, bool, error) {
+func (s *Store) CreateActivity(ctx context.Context, v geo.Viewer, in geo.ActivityInput, idem *geo.Idempotency, answer func(geo.Written) (geo.Answer, error)) (geo.Answer, bool, error) {
 	var out geo.Answer
 	var replayed bool
 	_, err := s.write(ctx, func(tx pgx.Tx) error {

@@ -38,6 +38,35 @@ func (s *Store) ActivityHistory(ctx context.Context, v geo.Viewer, id int64) ([]
 	return out, nil
 }
 
+// historyTables are the tables of the entities History reads.
+var historyTables = map[geo.Entity]string{geo.EntityOrganisation: "organisations", geo.EntityProgramme: "programmes"}
+
+// History returns the change log of organisation or programme id, newest
+// first; ENotFound when there is no such one.
+func (s *Store) History(ctx context.Context, e geo.Entity, id int64) ([]geo.Change, error) {
+	table, ok := historyTables[e]
+	if !ok {
+		return nil, geo.Errorf(geo.ENotFound, "no history of %s", e)
+	}
+	var out []geo.Change
+	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		var exists bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT FROM `+table+` WHERE id = $1)`, id).Scan(&exists); err != nil {
+			return err
+		}
+		if !exists {
+			return geo.Errorf(geo.ENotFound, "no %s %d", e, id)
+		}
+		var err error
+		out, err = history(ctx, tx, e, fmt.Sprint(id))
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgis: %s %d history: %w", e, id, translate(err))
+	}
+	return out, nil
+}
+
 // history reads an entity's change log, newest first, with each actor's
 // current display name.
 func history(ctx context.Context, tx pgx.Tx, e geo.Entity, key string) ([]geo.Change, error) {
