@@ -1,6 +1,7 @@
 package geo
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"regexp"
@@ -98,9 +99,9 @@ func DefaultPrecision(k LocationKind) Precision {
 
 // Normalise fills the defaults (status implementation, visibility public,
 // each location's precision for its kind), trims the title and the names,
-// writes the budget with two decimals, and puts the organisations (lead
-// first, then by id and role) and the themes (by code, once each) in the
-// order they are stored and compared in. Locations keep the client's order.
+// and writes the budget with two decimals. It keeps the order of every
+// list, so that faults point at the client's own indexes; Fields puts
+// organisations and themes in a canonical order for comparing.
 func (in *ActivityInput) Normalise() {
 	in.Title = strings.TrimSpace(in.Title)
 	if in.Status == "" {
@@ -117,20 +118,6 @@ func (in *ActivityInput) Normalise() {
 		}
 		in.Budget = whole + "." + (frac + "00")[:2]
 	}
-	slices.SortStableFunc(in.Organisations, func(a, b OrganisationRef) int {
-		if (a.Role == RoleLead) != (b.Role == RoleLead) {
-			if a.Role == RoleLead {
-				return -1
-			}
-			return 1
-		}
-		if a.ID != b.ID {
-			return int(a.ID - b.ID)
-		}
-		return strings.Compare(string(a.Role), string(b.Role))
-	})
-	slices.Sort(in.Themes)
-	in.Themes = slices.Compact(in.Themes)
 	for i := range in.Locations {
 		l := &in.Locations[i]
 		l.Name = strings.TrimSpace(l.Name)
@@ -139,6 +126,25 @@ func (in *ActivityInput) Normalise() {
 			l.Precision = DefaultPrecision(l.Kind)
 		}
 	}
+}
+
+// sortedOrganisations returns the organisations lead first, then by id and
+// role: the order they compare in (the database keeps none).
+func sortedOrganisations(orgs []OrganisationRef) []OrganisationRef {
+	out := slices.Clone(orgs)
+	slices.SortFunc(out, func(a, b OrganisationRef) int {
+		if (a.Role == RoleLead) != (b.Role == RoleLead) {
+			if a.Role == RoleLead {
+				return -1
+			}
+			return 1
+		}
+		if c := cmp.Compare(a.ID, b.ID); c != 0 {
+			return c
+		}
+		return strings.Compare(string(a.Role), string(b.Role))
+	})
+	return out
 }
 
 // Lead returns the lead organisation's id, 0 when there is none.
@@ -274,6 +280,8 @@ func (v *fieldErrors) themes(themes []string) {
 	for i, t := range themes {
 		if !codePattern.MatchString(t) {
 			v.add("/properties/themes/"+strconv.Itoa(i), "must be a theme code")
+		} else if slices.Index(themes, t) < i {
+			v.add("/properties/themes/"+strconv.Itoa(i), "is listed twice")
 		}
 	}
 }
@@ -392,12 +400,13 @@ type Field struct {
 }
 
 // Fields returns the input's properties in ActivityFieldNames order, each as
-// the JSON the write document carries (null for what is unset). Equal
-// inputs give equal bytes, so fields compare by their JSON.
+// the JSON the write document carries (null for what is unset), the
+// organisations and themes in canonical order. Equal inputs give equal
+// bytes, so fields compare by their JSON.
 func (in ActivityInput) Fields() []Field {
 	vals := []any{in.Title, in.Description, nullInt(in.ProgrammeID), in.Status, nullDate(in.Start), nullDate(in.End),
 		nullString(in.Budget), nullString(in.Currency), in.Visibility, nullString(in.IATIIdentifier),
-		organisationDocs(in.Organisations), nonNil(in.Themes), locationDocs(in.Locations)}
+		organisationDocs(sortedOrganisations(in.Organisations)), sortedThemes(in.Themes), locationDocs(in.Locations)}
 	out := make([]Field, len(vals))
 	for i, val := range vals {
 		b, err := json.Marshal(val)
@@ -492,9 +501,9 @@ func nullDate(t time.Time) *string {
 	return &s
 }
 
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
+// sortedThemes returns the theme codes sorted (never nil).
+func sortedThemes(themes []string) []string {
+	out := append([]string{}, themes...)
+	slices.Sort(out)
+	return out
 }
