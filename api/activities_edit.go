@@ -28,10 +28,10 @@ type Editing interface {
 	DeleteActivity(ctx context.Context, v geo.Viewer, id int64, version int) error
 	RestoreActivity(ctx context.Context, v geo.Viewer, id int64) (geo.Written, error)
 	DeletedActivities(ctx context.Context, v geo.Viewer) ([]geo.DeletedActivity, error)
-	ActivityHistory(ctx context.Context, v geo.Viewer, id int64) ([]geo.Change, error)
+	ActivityHistory(ctx context.Context, v geo.Viewer, id int64, p geo.HistoryPage) ([]geo.Change, error)
 	// History is the change log of an organisation or programme
 	// (ENotFound when there is no such one).
-	History(ctx context.Context, e geo.Entity, id int64) ([]geo.Change, error)
+	History(ctx context.Context, e geo.Entity, id int64, p geo.HistoryPage) ([]geo.Change, error)
 	Vocabularies(ctx context.Context) (geo.Vocabularies, error)
 }
 
@@ -365,21 +365,56 @@ func (s *server) itemHistory(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	page, err := historyPage(c)
+	if err != nil {
+		return err
+	}
 	var entries []geo.Change
 	switch col.ID {
 	case "activities":
-		entries, err = s.store.ActivityHistory(c.Request.Context(), v, id)
+		entries, err = s.store.ActivityHistory(c.Request.Context(), v, id, page)
 	case "organisations":
-		entries, err = s.store.History(c.Request.Context(), geo.EntityOrganisation, id)
+		entries, err = s.store.History(c.Request.Context(), geo.EntityOrganisation, id, page)
 	case "programmes":
-		entries, err = s.store.History(c.Request.Context(), geo.EntityProgramme, id)
+		entries, err = s.store.History(c.Request.Context(), geo.EntityProgramme, id, page)
 	default:
 		entries = []geo.Change{}
 	}
 	if err != nil {
 		return err
 	}
-	return writeAccount(c, http.StatusOK, gin.H{"id": id, "collection": col.ID, "entries": entries})
+	doc := gin.H{"id": id, "collection": col.ID, "entries": entries}
+	if len(entries) == page.Limit {
+		q := c.Request.URL.Query()
+		q.Set("before", strconv.FormatInt(entries[len(entries)-1].ID, 10))
+		doc["next"] = abs(c, c.Request.URL.Path+"?"+q.Encode())
+	}
+	return writeAccount(c, http.StatusOK, doc)
+}
+
+// historyPage reads limit (default geo.DefaultHistoryLimit, at most
+// geo.MaxHistoryLimit) and before (the id of the oldest entry seen).
+func historyPage(c *gin.Context) (geo.HistoryPage, error) {
+	p, err := parseParams(c, []string{"limit", "before"})
+	if err != nil {
+		return geo.HistoryPage{}, err
+	}
+	page := geo.HistoryPage{Limit: geo.DefaultHistoryLimit}
+	if v := p.one("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			p.bad("limit", "must be a whole number of at least 1")
+		}
+		page.Limit = min(n, geo.MaxHistoryLimit)
+	}
+	if v := p.one("before"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 1 {
+			p.bad("before", "must be the id of a history entry")
+		}
+		page.Before = n
+	}
+	return page, p.err()
 }
 
 // deletedActivities answers GET /activities/deleted (secretariat).

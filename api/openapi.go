@@ -65,6 +65,7 @@ var paramDocs = map[string]paramDoc{
 	"as_of":             {desc: "The day \"both active now\" refers to in the score (YYYY-MM-DD; default today).", schema: map[string]any{"type": "string", "format": "date"}},
 	"min_members":       {desc: "Fewest distinct members (leads) active at once at a place on a theme (default 3, 2-100).", schema: map[string]any{"type": "integer", "minimum": 2, "maximum": 100}},
 	"include_completed": {desc: "Let finalising and closed activities take part (planned and active ones always do).", schema: map[string]any{"type": "boolean"}},
+	"before":            {desc: "History paging: entries older than this entry id (the next link carries it).", schema: map[string]any{"type": "integer", "minimum": 1}},
 	"v":                 {desc: "The data version TileJSON puts in tile URLs (busts HTTP caches; ignored otherwise).", schema: map[string]any{"type": "integer"}},
 }
 

@@ -71,8 +71,8 @@ func historyOperations() []operation {
 		if col.ID == "countries" {
 			summary += " (countries are reference data, changed by migrations: always empty)"
 		}
-		ops = append(ops, operation{path: "/collections/" + col.ID + "/items/{id}/history", summary: summary, pathParams: []string{"id"}, media: mediaJSON,
-			ok: object(nil, map[string]any{"id": typed("integer"), "collection": typed("string"), "entries": map[string]any{"type": "array", "items": changeSchema}})})
+		ops = append(ops, operation{path: "/collections/" + col.ID + "/items/{id}/history", summary: summary, pathParams: []string{"id"}, params: []string{"limit", "before"}, media: mediaJSON,
+			ok: object(nil, map[string]any{"id": typed("integer"), "collection": typed("string"), "entries": map[string]any{"type": "array", "items": changeSchema}, "next": typed("string")})})
 	}
 	return append(ops, []operation{
 		{path: "/activities/{id}/document", summary: "The activity's write document, exactly what PUT takes back (signed in), with its ETag",

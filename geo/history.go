@@ -87,3 +87,16 @@ type Written struct {
 	Version     int
 	DataVersion int64
 }
+
+// HistoryPage is one page of a history, newest first: the entries older
+// than Before (0: from the newest), at most Limit of them.
+type HistoryPage struct {
+	Before int64
+	Limit  int
+}
+
+// History page sizes.
+const (
+	DefaultHistoryLimit = 100
+	MaxHistoryLimit     = 1000
+)

@@ -12,6 +12,7 @@
 //	cgbench overlaps-all -admin URL -bin bin/commonground -sizes 10000,100000,1000000 -reps 3
 //	cgbench web -admin URL -bin bin/commonground -sizes 10000,100000 -runs 10
 //	cgbench viewers-all -admin URL -bin bin/commonground -sizes 100000 -clients 4 -duration 10s
+//	cgbench writes -admin URL -bin bin/commonground -sizes 10000,100000 -clients 4 -duration 10s
 //
 // seed fills a benchmark database with the demo alliance plus synthetic
 // public point activities; run drives the server and the two raw
@@ -34,6 +35,9 @@
 // viewers-all measures items and tiles for an anonymous visitor against a
 // signed-in member (session cookie and read token) on the same servers
 // (BENCHMARKS.md, "Signed in against anonymous (issue 12)").
+// writes measures creates and updates per second through the API and how
+// long a change takes to show in a tile and in /overlaps (BENCHMARKS.md,
+// "Writes (issue 13)").
 // It only talks to 127.0.0.1 / localhost.
 package main
 
@@ -49,7 +53,7 @@ import (
 	"syscall"
 )
 
-const usage = `usage: cgbench seed|run|all|check|tiles|tiles-all|overlaps-all|web|viewers-all [flags]  (cgbench <command> -h lists the flags)`
+const usage = `usage: cgbench seed|run|all|check|tiles|tiles-all|overlaps-all|web|viewers-all|writes [flags]  (cgbench <command> -h lists the flags)`
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
@@ -91,6 +95,8 @@ func dispatch(ctx context.Context, args []string) error {
 		return webCmd(ctx, fs, args[1:])
 	case "viewers-all":
 		return viewersAllCmd(ctx, fs, args[1:])
+	case "writes":
+		return writesCmd(ctx, fs, args[1:])
 	}
 	return fmt.Errorf("unknown command %q: %w", args[0], errUsage)
 }

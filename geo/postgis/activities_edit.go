@@ -80,7 +80,7 @@ func (s *Store) CreateActivity(ctx context.Context, v geo.Viewer, in geo.Activit
 		if org := writerOrg(v); org != 0 && in.Lead() != org {
 			return geo.Errorf(geo.EForbidden, "you may only create activities your organisation leads")
 		}
-		if err := checkReferences(ctx, tx, in, 0); err != nil {
+		if err := checkReferences(ctx, tx, in, 0, nil); err != nil {
 			return err
 		}
 		var id int64
@@ -187,7 +187,7 @@ func (s *Store) ReplaceActivity(ctx context.Context, v geo.Viewer, id int64, ver
 			w, err = written(ctx, tx, id, current)
 			return err
 		}
-		if err := checkReferences(ctx, tx, in, id); err != nil {
+		if err := checkReferences(ctx, tx, in, id, changes); err != nil {
 			return err
 		}
 		args := append(activityArgs(in), id, current, writerOrg(v))
@@ -201,9 +201,13 @@ func (s *Store) ReplaceActivity(ctx context.Context, v geo.Viewer, id int64, ver
 		if err := replaceChildren(ctx, tx, id, in, changes); err != nil {
 			return err
 		}
-		after, newVersion, _, err := loadInput(ctx, tx, geo.Viewer{Kind: geo.Secretariat}, id, false)
-		if err != nil {
-			return err
+		// What is stored is in, but for what the database derives in
+		// locations (a point's country, a place's name and country).
+		after, newVersion := in, current+1
+		if _, ok := changes["locations"]; ok {
+			if after.Locations, err = loadLocations(ctx, tx, id); err != nil {
+				return err
+			}
 		}
 		if err := logChange(ctx, tx, v, geo.EntityActivity, id, geo.ChangeUpdate, &newVersion, geo.DiffFields(before.Fields(), after.Fields())); err != nil {
 			return err

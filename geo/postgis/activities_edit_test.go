@@ -88,7 +88,7 @@ func TestActivityWriteCycle(t *testing.T) {
 	if _, err := e.s.ReplaceActivity(ctx, e.editor, id, 1, in); geo.ErrorCode(err) != geo.EPrecondition {
 		t.Fatalf("stale: %v", err)
 	}
-	hist, err := e.s.ActivityHistory(ctx, e.editor, id)
+	hist, err := e.s.ActivityHistory(ctx, e.editor, id, geo.HistoryPage{})
 	if err != nil || len(hist) != 2 || hist[0].Action != geo.ChangeUpdate || hist[1].Action != geo.ChangeCreate {
 		t.Fatalf("history: %+v %v", hist, err)
 	}
@@ -128,7 +128,7 @@ func TestActivityWriteCycle(t *testing.T) {
 	if err != nil || string(mustJSON(t, back.Fields())) != string(mustJSON(t, in.Fields())) {
 		t.Errorf("restored differs:\n%s\n%s", mustJSON(t, back.Fields()), mustJSON(t, in.Fields()))
 	}
-	hist, _ = e.s.ActivityHistory(ctx, e.sec, id)
+	hist, _ = e.s.ActivityHistory(ctx, e.sec, id, geo.HistoryPage{})
 	if len(hist) != 4 || hist[0].Action != geo.ChangeRestore || hist[1].Action != geo.ChangeDelete {
 		t.Errorf("history after restore: %+v", hist)
 	}

@@ -75,6 +75,19 @@ const (
 FROM activity_locations WHERE activity_id = $1 ORDER BY id`
 )
 
+// loadLocations reads one activity's locations as its write document has
+// them.
+func loadLocations(ctx context.Context, tx pgx.Tx, id int64) ([]geo.LocationInput, error) {
+	var in geo.ActivityInput
+	var b pgx.Batch
+	queueLocations(&b, id, &in)
+	if err := tx.SendBatch(ctx, &b).Close(); err != nil {
+		return nil, err
+	}
+	in.Normalise()
+	return in.Locations, nil
+}
+
 func loadInputChildren(ctx context.Context, tx pgx.Tx, id int64, in *geo.ActivityInput) error {
 	var b pgx.Batch
 	b.Queue(selectInputOrganisations, id).Query(func(rows pgx.Rows) error {
@@ -90,6 +103,11 @@ func loadInputChildren(ctx context.Context, tx pgx.Tx, id int64, in *geo.Activit
 		in.Themes, err = pgx.CollectRows(rows, pgx.RowTo[string])
 		return err
 	})
+	queueLocations(&b, id, in)
+	return tx.SendBatch(ctx, &b).Close()
+}
+
+func queueLocations(b *pgx.Batch, id int64, in *geo.ActivityInput) {
 	b.Queue(selectInputLocations, id).Query(func(rows pgx.Rows) error {
 		var l geo.LocationInput
 		var g []byte
@@ -107,7 +125,6 @@ func loadInputChildren(ctx context.Context, tx pgx.Tx, id int64, in *geo.Activit
 		})
 		return err
 	})
-	return tx.SendBatch(ctx, &b).Close()
 }
 
 // checkReferences reports, with their pointers, the references of in that
@@ -115,11 +132,16 @@ func loadInputChildren(ctx context.Context, tx pgx.Tx, id int64, in *geo.Activit
 // places), an IATI identifier another activity (not self) already has,
 // shapes PostGIS finds invalid (with its reason), and points that are not
 // in their stated country (saying so when swapping the coordinates would
-// put them there).
-func checkReferences(ctx context.Context, tx pgx.Tx, in geo.ActivityInput, self int64) error {
+// put them there). With changed, only the fields in it are checked (the
+// others were checked when they were written).
+func checkReferences(ctx context.Context, tx pgx.Tx, in geo.ActivityInput, self int64, changed map[string]geo.FieldChange) error {
 	var v refErrors
 	var exists bool
-	if in.ProgrammeID > 0 {
+	check := func(field string) bool {
+		_, ok := changed[field]
+		return changed == nil || ok
+	}
+	if in.ProgrammeID > 0 && check("programme_id") {
 		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT FROM programmes WHERE id = $1)`, in.ProgrammeID).Scan(&exists); err != nil {
 			return err
 		}
@@ -127,7 +149,7 @@ func checkReferences(ctx context.Context, tx pgx.Tx, in geo.ActivityInput, self 
 			v.add("/properties/programme_id", "no such programme")
 		}
 	}
-	if in.Currency != "" {
+	if in.Currency != "" && check("currency") {
 		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT FROM currencies WHERE code = $1)`, in.Currency).Scan(&exists); err != nil {
 			return err
 		}
@@ -135,7 +157,7 @@ func checkReferences(ctx context.Context, tx pgx.Tx, in geo.ActivityInput, self 
 			v.add("/properties/currency", "not an ISO 4217 currency")
 		}
 	}
-	if in.IATIIdentifier != "" {
+	if in.IATIIdentifier != "" && check("iati_identifier") {
 		var other int64
 		err := tx.QueryRow(ctx, `SELECT id FROM activities WHERE iati_identifier = $1 AND id <> $2`, in.IATIIdentifier, self).Scan(&other)
 		if err == nil {
@@ -145,12 +167,16 @@ func checkReferences(ctx context.Context, tx pgx.Tx, in geo.ActivityInput, self 
 			return err
 		}
 	}
-	if err := checkSets(ctx, tx, in, &v); err != nil {
-		return err
-	}
-	for i, l := range in.Locations {
-		if err := checkLocation(ctx, tx, "/properties/locations/"+strconv.Itoa(i), l, &v); err != nil {
+	if check("organisations") || check("themes") {
+		if err := checkSets(ctx, tx, in, &v); err != nil {
 			return err
+		}
+	}
+	if check("locations") {
+		for i, l := range in.Locations {
+			if err := checkLocation(ctx, tx, "/properties/locations/"+strconv.Itoa(i), l, &v); err != nil {
+				return err
+			}
 		}
 	}
 	return v.err()

@@ -51,6 +51,8 @@ func translatePg(pe *pgconn.PgError, err error) error {
 		// connection exceptions, admin/crash shutdown, cannot connect now,
 		// too many connections
 		return &geo.Error{Code: geo.EUnavailable, Message: "database unavailable", Err: err}
+	case pe.Code == "40P01", pe.Code == "40001": // deadlock detected, serialization failure: try again
+		return &geo.Error{Code: geo.EUnavailable, Message: "the database was busy with a conflicting change; try again", Err: err}
 	case pe.Code == "23505":
 		return &geo.Error{Code: geo.EConflict, Message: "already exists (" + pe.ConstraintName + ")", Err: err}
 	case pe.Code == "23503", pe.Code == "23514", pe.Code == "23502", strings.HasPrefix(pe.Code, "22"):

@@ -101,7 +101,8 @@ func TestSignInRehash(t *testing.T) {
 }
 
 // TestPrune: old attempts, long-ended sessions and long-used or expired
-// links go; recent ones and live ones stay; the audit log stays.
+// links, day-old Idempotency-Keys and deleted activities past their 30
+// days go; recent ones and live ones stay; the audit log stays.
 func TestPrune(t *testing.T) {
 	ctx := context.Background()
 	a := newAccounts(t)
@@ -123,6 +124,11 @@ func TestPrune(t *testing.T) {
 		(sha256('used recently'), 'reset', $1, now() + interval '1 day', now() - interval '1 day'),
 		(sha256('used long ago'), 'reset', $1, now() + interval '1 day', now() - interval '8 days'),
 		(sha256('expired long ago'), 'invitation', $1, now() - interval '8 days', NULL)`, id)
+	a.exec(t, `INSERT INTO idempotency_keys (user_id, key, route, request_hash, status, body, created_at) VALUES
+		($1, 'old', 'POST x', '\x00', 201, '{}', now() - interval '25 hours'),
+		($1, 'new', 'POST x', '\x00', 201, '{}', now() - interval '1 hour')`, id)
+	a.exec(t, `INSERT INTO deleted_activities (id, deleted_at, title, record) VALUES
+		(-1, now() - interval '31 days', 'old', '{}'), (-2, now() - interval '29 days', 'recent', '{}')`)
 	audits := a.count(t, `SELECT count(*) FROM audit_log`)
 	if err := a.s.Prune(ctx); err != nil {
 		t.Fatal(err)
@@ -135,6 +141,10 @@ func TestPrune(t *testing.T) {
 		`SELECT count(*) FROM account_links WHERE hash IN (sha256('open'), sha256('used recently'))`:  2,
 		`SELECT count(*) FROM account_links`:                                                          2,
 		`SELECT count(*) FROM audit_log`:                                                              audits,
+		`SELECT count(*) FROM idempotency_keys WHERE key = 'new'`:                                     1,
+		`SELECT count(*) FROM idempotency_keys`:                                                       1,
+		`SELECT count(*) FROM deleted_activities WHERE title = 'recent'`:                              1,
+		`SELECT count(*) FROM deleted_activities`:                                                     1,
 	} {
 		if got := a.count(t, q); got != want {
 			t.Errorf("%s = %d, want %d", q, got, want)

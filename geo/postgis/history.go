@@ -10,13 +10,10 @@ import (
 	"github.com/commonground/commonground/geo"
 )
 
-// maxHistory is the most entries History returns (newest first).
-const maxHistory = 1000
-
 // ActivityHistory returns the change log of activity id, newest first, when
 // v may see the activity (ENotFound otherwise). The secretariat also sees
 // the history of a deleted activity.
-func (s *Store) ActivityHistory(ctx context.Context, v geo.Viewer, id int64) ([]geo.Change, error) {
+func (s *Store) ActivityHistory(ctx context.Context, v geo.Viewer, id int64, p geo.HistoryPage) ([]geo.Change, error) {
 	var out []geo.Change
 	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
 		if _, _, _, err := loadInput(ctx, tx, v, id, false); err != nil {
@@ -29,7 +26,7 @@ func (s *Store) ActivityHistory(ctx context.Context, v geo.Viewer, id int64) ([]
 			}
 		}
 		var err error
-		out, err = history(ctx, tx, geo.EntityActivity, fmt.Sprint(id))
+		out, err = history(ctx, tx, geo.EntityActivity, fmt.Sprint(id), p)
 		return err
 	})
 	if err != nil {
@@ -43,7 +40,7 @@ var historyTables = map[geo.Entity]string{geo.EntityOrganisation: "organisations
 
 // History returns the change log of organisation or programme id, newest
 // first; ENotFound when there is no such one.
-func (s *Store) History(ctx context.Context, e geo.Entity, id int64) ([]geo.Change, error) {
+func (s *Store) History(ctx context.Context, e geo.Entity, id int64, p geo.HistoryPage) ([]geo.Change, error) {
 	table, ok := historyTables[e]
 	if !ok {
 		return nil, geo.Errorf(geo.ENotFound, "no history of %s", e)
@@ -58,7 +55,7 @@ func (s *Store) History(ctx context.Context, e geo.Entity, id int64) ([]geo.Chan
 			return geo.Errorf(geo.ENotFound, "no %s %d", e, id)
 		}
 		var err error
-		out, err = history(ctx, tx, e, fmt.Sprint(id))
+		out, err = history(ctx, tx, e, fmt.Sprint(id), p)
 		return err
 	})
 	if err != nil {
@@ -67,12 +64,17 @@ func (s *Store) History(ctx context.Context, e geo.Entity, id int64) ([]geo.Chan
 	return out, nil
 }
 
-// history reads an entity's change log, newest first, with each actor's
-// current display name.
-func history(ctx context.Context, tx pgx.Tx, e geo.Entity, key string) ([]geo.Change, error) {
+// history reads one page of an entity's change log, newest first, with
+// each actor's current display name.
+func history(ctx context.Context, tx pgx.Tx, e geo.Entity, key string, p geo.HistoryPage) ([]geo.Change, error) {
+	limit := p.Limit
+	if limit <= 0 || limit > geo.MaxHistoryLimit {
+		limit = geo.DefaultHistoryLimit
+	}
 	rows, err := tx.Query(ctx, `SELECT c.id, c.at, c.action, c.version, c.actor_id, coalesce(u.display_name, ''), c.changes
 	FROM change_log c LEFT JOIN users u ON u.id = c.actor_id
-	WHERE c.entity = $1 AND c.entity_key = $2 ORDER BY c.id DESC LIMIT $3`, string(e), key, maxHistory)
+	WHERE c.entity = $1 AND c.entity_key = $2 AND ($3::bigint = 0 OR c.id < $3)
+	ORDER BY c.id DESC LIMIT $4`, string(e), key, p.Before, limit)
 	if err != nil {
 		return nil, err
 	}
