@@ -21,12 +21,14 @@ const versionChannel = "commonground_data_version"
 const listenerName = "commonground watch"
 
 // How Watch keeps the tile aggregates and the overlap index fresh: it
-// rebuilds them this long after the last change seen (so a burst of writes
-// costs one rebuild), and also checks this often when no notification comes
+// rebuilds them aggregatesDebounce after the last change seen (so a burst
+// of writes costs one rebuild) but at most aggregatesMaxSettle after the
+// first, and also checks every aggregatesPoll when no notification comes
 // (the listener down, or QueryVersion set).
 const (
-	aggregatesDebounce = 500 * time.Millisecond
-	aggregatesPoll     = 10 * time.Second
+	aggregatesDebounce  = 500 * time.Millisecond
+	aggregatesMaxSettle = 5 * time.Second
+	aggregatesPoll      = 10 * time.Second
 )
 
 // versionWatch is the data version as last notified.
@@ -158,52 +160,89 @@ func (s *Store) listen(ctx context.Context, connected func()) error {
 }
 
 // refreshLoop rebuilds the tile aggregates and the overlap index now,
-// then after every change (debounced) and every aggregatesPoll (which also
-// catches the day changing, for the index).
+// then after every change and every aggregatesPoll (which also catches the
+// day changing, for the index). After a change it waits for
+// aggregatesDebounce without another (so a burst of writes costs one
+// rebuild), but never longer than aggregatesMaxSettle (so a steady stream
+// of writes still gets them rebuilt), and it rests as long as the last
+// rebuild took (so rebuilding takes at most half of one core however
+// often people write; tiles and overlaps are computed per request
+// meanwhile, never stale).
 func (s *Store) refreshLoop(ctx context.Context, log *slog.Logger) {
 	tick := time.NewTicker(aggregatesPoll)
 	defer tick.Stop()
 	for {
-		r, err := s.RefreshTileAggregates(ctx)
-		switch {
-		case ctx.Err() != nil:
-			return
-		case err != nil:
-			log.Warn("tile aggregates not rebuilt; tiles are computed per request meanwhile", "err", err)
-		case r.Built:
-			log.Info("tile aggregates rebuilt", "data_version", r.Version, "cells", r.Cells,
-				"duration_ms", r.Duration.Milliseconds())
-		}
-		o, err := s.RefreshOverlapIndex(ctx)
-		switch {
-		case ctx.Err() != nil:
-			return
-		case err != nil:
-			log.Warn("overlap index not rebuilt; overlaps are computed per request meanwhile", "err", err)
-		case o.Built:
-			log.Info("overlap index rebuilt", "data_version", o.Version, "activities", o.Activities,
-				"overlaps", o.Overlaps, "duration_ms", o.Duration.Milliseconds())
-		}
+		start := time.Now()
+		s.refreshOnce(ctx, log)
+		took, ended := time.Since(start), time.Now()
 		select {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
 		case <-s.watch.changed:
-			// Let a burst of writes settle.
-			t := time.NewTimer(aggregatesDebounce)
-		settle:
-			for {
-				select {
-				case <-ctx.Done():
-					t.Stop()
-					return
-				case <-s.watch.changed:
-					t.Reset(aggregatesDebounce)
-				case <-t.C:
-					break settle
-				}
+			if !s.settle(ctx) {
+				return
+			}
+			if rest := took - time.Since(ended); rest > 0 && !sleepCtx(ctx, rest) {
+				return
 			}
 		}
+	}
+}
+
+// refreshOnce rebuilds whichever of the aggregates and the index is not of
+// the current data version.
+func (s *Store) refreshOnce(ctx context.Context, log *slog.Logger) {
+	r, err := s.RefreshTileAggregates(ctx)
+	switch {
+	case ctx.Err() != nil:
+		return
+	case err != nil:
+		log.Warn("tile aggregates not rebuilt; tiles are computed per request meanwhile", "err", err)
+	case r.Built:
+		log.Info("tile aggregates rebuilt", "data_version", r.Version, "cells", r.Cells,
+			"duration_ms", r.Duration.Milliseconds())
+	}
+	o, err := s.RefreshOverlapIndex(ctx)
+	switch {
+	case ctx.Err() != nil:
+	case err != nil:
+		log.Warn("overlap index not rebuilt; overlaps are computed per request meanwhile", "err", err)
+	case o.Built:
+		log.Info("overlap index rebuilt", "data_version", o.Version, "activities", o.Activities,
+			"overlaps", o.Overlaps, "duration_ms", o.Duration.Milliseconds())
+	}
+}
+
+// settle waits until no change has come for aggregatesDebounce, or
+// aggregatesMaxSettle has passed; false when ctx ended.
+func (s *Store) settle(ctx context.Context) bool {
+	first := time.Now()
+	t := time.NewTimer(aggregatesDebounce)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return false
+		case <-s.watch.changed:
+			if time.Since(first) < aggregatesMaxSettle {
+				t.Reset(aggregatesDebounce)
+			}
+		case <-t.C:
+			return true
+		}
+	}
+}
+
+// sleepCtx sleeps for d; false when ctx ended first.
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
 	}
 }
 
